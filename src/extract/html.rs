@@ -1,0 +1,525 @@
+//! HTML drafts (WeChat editor, 135editor and 秀米 exports) and HTML blocks inside Markdown.
+//!
+//! html5gum tokenizes with byte spans; a forwarding emitter records one piece per decoded
+//! string so that a character reference maps to its own `&…;` source. scraper/html5ever would
+//! give a tree but no byte offsets (servo/html5ever#48); structure here is tracked with an
+//! element stack, which is all block boundaries, skipped elements and scopes need.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::rc::Rc;
+
+use html5gum::{
+    DefaultEmitter, Emitter, ForwardingEmitter, HtmlString, Span, Spanned, StartTag, Token,
+    Tokenizer,
+};
+
+use super::{Block, Comment, Extracted, Scope, ScopeSet};
+
+pub fn extract_html(source: &str) -> Extracted {
+    let mut extracted = Extracted::default();
+    extract_html_fragment(source, 0, ScopeSet::EMPTY, &mut extracted);
+    extracted
+}
+
+/// Extracts `fragment`, which starts at byte `offset` of the file, into `out`. `context` scopes
+/// (e.g. a quote around an HTML block in Markdown) are added to every block.
+pub(crate) fn extract_html_fragment(
+    fragment: &str,
+    offset: usize,
+    context: ScopeSet,
+    out: &mut Extracted,
+) {
+    let pieces = Rc::new(RefCell::new(Vec::new()));
+    let mut emitter = PieceRecorder {
+        inner: DefaultEmitter::new_with_span(),
+        position: 0,
+        pieces: pieces.clone(),
+    };
+    emitter.inner.naively_switch_states(true);
+    let mut walker = Walker {
+        source: fragment,
+        offset,
+        context,
+        stack: Vec::new(),
+        block: None,
+        blocks: Vec::new(),
+        comments: Vec::new(),
+        content_root_seen: false,
+    };
+    for token in Tokenizer::new_with_emitter(fragment, emitter) {
+        // Reading from a &str cannot fail.
+        let Ok(token) = token;
+        match token {
+            Token::StartTag(tag) => walker.start_tag(&tag),
+            Token::EndTag(tag) => walker.end_tag(&String::from_utf8_lossy(&tag.name)),
+            Token::String(text) => {
+                let recorded = std::mem::take(&mut *pieces.borrow_mut());
+                walker.text(&text, &recorded);
+            }
+            Token::Comment(comment) => walker.comments.push(Comment {
+                text: String::from_utf8_lossy(&comment.value).into_owned(),
+                source: offset + comment.span.start..offset + comment.span.end,
+            }),
+            Token::Doctype(_) | Token::Error(_) => {}
+        }
+        pieces.borrow_mut().clear();
+    }
+    walker.flush();
+    let content_root_seen = walker.content_root_seen;
+    out.comments.extend(walker.comments);
+    for (block, in_content_root) in walker.blocks {
+        // A full page export carries navigation and buttons (关注, 分享…) outside the article:
+        // when the article body #js_content exists, only it and the titles are the draft.
+        if !content_root_seen || in_content_root || block.scopes.contains(Scope::Title) {
+            out.push(block);
+        }
+    }
+}
+
+/// Forwards to html5gum's default emitter and records, for every decoded string it emits, the
+/// bytes and the input position after them.
+struct PieceRecorder {
+    inner: DefaultEmitter<usize>,
+    position: usize,
+    pieces: Rc<RefCell<Vec<(usize, Vec<u8>)>>>,
+}
+
+impl ForwardingEmitter for PieceRecorder {
+    type Token = Token<usize>;
+
+    fn inner(&mut self) -> &mut impl Emitter<Token = Self::Token> {
+        &mut self.inner
+    }
+
+    fn move_position(&mut self, offset: isize) {
+        self.position = self.position.saturating_add_signed(offset);
+        Emitter::move_position(&mut self.inner, offset);
+    }
+
+    fn emit_string(&mut self, c: &[u8]) {
+        let mut pieces = self.pieces.borrow_mut();
+        match pieces.last_mut() {
+            Some((end, bytes)) if *end == self.position => bytes.extend_from_slice(c),
+            _ => pieces.push((self.position, c.to_vec())),
+        }
+        drop(pieces);
+        Emitter::emit_string(&mut self.inner, c);
+    }
+}
+
+struct Open {
+    name: String,
+    skip: bool,
+    scope: Option<Scope>,
+    link: bool,
+    content_root: bool,
+}
+
+struct Walker<'a> {
+    source: &'a str,
+    offset: usize,
+    context: ScopeSet,
+    stack: Vec<Open>,
+    block: Option<(Block, bool)>,
+    blocks: Vec<(Block, bool)>,
+    comments: Vec<Comment>,
+    content_root_seen: bool,
+}
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+/// Never text of the article: code, scripts, styles, embedded documents and form fields.
+const SKIPPED: &[&str] = &[
+    "script", "style", "code", "pre", "kbd", "samp", "noscript", "template", "textarea", "svg",
+    "math", "iframe", "object", "select",
+];
+const BLOCK_LEVEL: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "option",
+    "p",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "ul",
+];
+
+fn attribute<'t>(tag: &'t StartTag<usize>, name: &str) -> Option<&'t Spanned<HtmlString, usize>> {
+    tag.attributes.get(name.as_bytes())
+}
+
+fn attribute_text(tag: &StartTag<usize>, name: &str) -> Option<String> {
+    attribute(tag, name).map(|v| String::from_utf8_lossy(&v.value).into_owned())
+}
+
+fn is_hidden(attributes: &BTreeMap<HtmlString, Spanned<HtmlString, usize>>) -> bool {
+    if attributes.contains_key(&b"hidden"[..]) {
+        return true;
+    }
+    attributes.get(&b"style"[..]).is_some_and(|style| {
+        let compact: String = String::from_utf8_lossy(&style.value)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect();
+        compact.contains("display:none") || compact.contains("visibility:hidden")
+    })
+}
+
+impl Walker<'_> {
+    fn skipping(&self) -> bool {
+        self.stack.iter().any(|o| o.skip)
+    }
+
+    fn in_content_root(&self) -> bool {
+        self.stack.iter().any(|o| o.content_root)
+    }
+
+    fn scopes(&self) -> ScopeSet {
+        let mut scopes = self.context;
+        for open in &self.stack {
+            if let Some(scope) = open.scope {
+                scopes = scopes.with(scope);
+            }
+        }
+        if !scopes.contains(Scope::Title) && !scopes.contains(Scope::Heading) {
+            scopes = scopes.with(Scope::Body);
+        }
+        scopes
+    }
+
+    fn flush(&mut self) {
+        if let Some(block) = self.block.take() {
+            self.blocks.push(block);
+        }
+    }
+
+    fn start_tag(&mut self, tag: &StartTag<usize>) {
+        let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+        if BLOCK_LEVEL.contains(&name.as_str()) {
+            self.flush();
+        }
+        let skipping = self.skipping();
+        if !skipping {
+            self.attribute_blocks(&name, tag);
+        }
+        if name == "br" && !skipping {
+            if let Some((block, _)) = &mut self.block {
+                block.push_mapped("\n", self.offset + tag.span.start..self.offset + tag.span.end);
+            }
+        }
+        if VOID.contains(&name.as_str()) || tag.self_closing {
+            return;
+        }
+        let class = attribute_text(tag, "class").unwrap_or_default();
+        let id = attribute_text(tag, "id").unwrap_or_default();
+        let is_title = name == "title"
+            || id == "activity-name"
+            || class.split_whitespace().any(|c| c == "rich_media_title");
+        let content_root = id == "js_content";
+        self.content_root_seen |= content_root;
+        let scope = if is_title {
+            Some(Scope::Title)
+        } else {
+            match name.as_str() {
+                "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Some(Scope::Heading),
+                "td" | "th" | "caption" => Some(Scope::Table),
+                "blockquote" | "q" => Some(Scope::Quote),
+                _ => None,
+            }
+        };
+        if is_title {
+            self.flush();
+        }
+        self.stack.push(Open {
+            skip: SKIPPED.contains(&name.as_str()) || is_hidden(&tag.attributes),
+            link: name == "a",
+            scope,
+            content_root,
+            name,
+        });
+    }
+
+    /// Image alt text, title attributes and og:title are text too.
+    fn attribute_blocks(&mut self, name: &str, tag: &StartTag<usize>) {
+        let in_root = self.in_content_root();
+        let link = self.stack.iter().any(|o| o.link);
+        let mut wanted: Vec<(&str, ScopeSet)> = Vec::new();
+        if name == "img" || name == "area" || name == "input" {
+            wanted.push(("alt", ScopeSet::of(Scope::Alt)));
+        }
+        wanted.push(("title", ScopeSet::of(Scope::Alt)));
+        if name == "meta"
+            && attribute_text(tag, "property").as_deref() == Some("og:title")
+            && !is_hidden(&tag.attributes)
+        {
+            wanted.push(("content", ScopeSet::of(Scope::Title)));
+        }
+        for (attr, scopes) in wanted {
+            let Some(value) = attribute(tag, attr) else {
+                continue;
+            };
+            let scopes = if link { scopes.with(Scope::Link) } else { scopes };
+            let mut block = Block::new(scopes.union(self.context));
+            let text = String::from_utf8_lossy(&value.value);
+            let (at, literal) = self.attribute_value_source(value.span);
+            if literal.as_deref() == Some(text.as_ref()) {
+                block.push_literal(&text, at.start);
+            } else {
+                block.push_mapped(&text, at);
+            }
+            if link {
+                block.links.push(0..block.text.len());
+            }
+            self.blocks.push((block, in_root));
+        }
+    }
+
+    /// The source range of an attribute's value within its `name="value"` span, and the raw
+    /// source text of that range.
+    fn attribute_value_source(&self, span: Span<usize>) -> (Range<usize>, Option<String>) {
+        let whole = &self.source[span.start..span.end.min(self.source.len())];
+        let Some(eq) = whole.find('=') else {
+            return (self.offset + span.start..self.offset + span.end, None);
+        };
+        let after = &whole[eq + 1..];
+        let trimmed = after.trim_start();
+        let mut start = span.start + eq + 1 + (after.len() - trimmed.len());
+        let mut end = span.start + whole.trim_end().len();
+        if let Some(quote @ ('"' | '\'')) = trimmed.chars().next() {
+            start += 1;
+            if self.source[..end].ends_with(quote) && end > start {
+                end -= 1;
+            }
+        }
+        let end = end.max(start);
+        (
+            self.offset + start..self.offset + end,
+            Some(self.source[start..end].to_string()),
+        )
+    }
+
+    fn end_tag(&mut self, name: &str) {
+        let name = name.to_ascii_lowercase();
+        if BLOCK_LEVEL.contains(&name.as_str()) {
+            self.flush();
+        }
+        if let Some(at) = self.stack.iter().rposition(|o| o.name == name) {
+            let closes_title = self.stack[at..]
+                .iter()
+                .any(|o| o.scope == Some(Scope::Title));
+            self.stack.truncate(at);
+            if closes_title {
+                self.flush();
+            }
+        }
+    }
+
+    fn text(&mut self, text: &Spanned<HtmlString, usize>, recorded: &[(usize, Vec<u8>)]) {
+        if self.skipping() {
+            return;
+        }
+        let link = self.stack.iter().any(|o| o.link);
+        if self.block.is_none() {
+            if text.value.iter().all(u8::is_ascii_whitespace) {
+                return;
+            }
+            let scopes = self.scopes();
+            self.block = Some((Block::new(scopes), self.in_content_root()));
+        }
+        let Some((block, _)) = &mut self.block else {
+            return;
+        };
+        let start_len = block.text.len();
+        for (source, bytes) in merge_pieces(self.source, text.span.start, recorded) {
+            let decoded = String::from_utf8_lossy(&bytes);
+            let source_range = self.offset + source.start..self.offset + source.end;
+            if self.source.as_bytes().get(source.clone()) == Some(&bytes[..]) {
+                push_collapsing_newlines(block, &decoded, source_range.start);
+            } else {
+                block.push_mapped(&decoded, source_range);
+            }
+        }
+        if link && block.text.len() > start_len {
+            block.links.push(start_len..block.text.len());
+        }
+    }
+}
+
+/// Turns the recorded (end position, bytes) pieces of one string token into (source range,
+/// bytes) pieces, merging neighbours that copy the source verbatim so that every piece ends on
+/// a character boundary (html5gum may emit half of a UTF-8 character).
+fn merge_pieces(
+    source: &str,
+    token_start: usize,
+    recorded: &[(usize, Vec<u8>)],
+) -> Vec<(Range<usize>, Vec<u8>)> {
+    let bytes = source.as_bytes();
+    let mut merged: Vec<(Range<usize>, Vec<u8>)> = Vec::new();
+    let mut previous_end = token_start;
+    for (end, piece) in recorded {
+        let end = (*end).clamp(previous_end, bytes.len());
+        let range = previous_end..end;
+        previous_end = end;
+        let literal = bytes.get(range.clone()) == Some(&piece[..]);
+        match merged.last_mut() {
+            Some((last_range, last_bytes))
+                if last_range.end == range.start
+                    && (literal || !std::str::from_utf8(last_bytes).is_ok())
+                    && bytes.get(last_range.clone()) == Some(&last_bytes[..]) =>
+            {
+                last_range.end = range.end;
+                last_bytes.extend_from_slice(piece);
+            }
+            Some((last_range, last_bytes)) if !std::str::from_utf8(last_bytes).is_ok() => {
+                last_range.end = range.end;
+                last_bytes.extend_from_slice(piece);
+            }
+            _ => merged.push((range, piece.clone())),
+        }
+    }
+    merged
+}
+
+/// Whitespace with a line break inside HTML text is layout, not a sentence end: it becomes one
+/// space (which normalization drops between Chinese characters).
+fn push_collapsing_newlines(block: &mut Block, text: &str, source_start: usize) {
+    let mut rest = text;
+    let mut at = source_start;
+    while let Some(newline) = rest.find(['\n', '\r']) {
+        let run_start = rest[..newline].trim_end_matches([' ', '\t']).len();
+        let after = &rest[newline..];
+        let run_len = after.len() - after.trim_start().len();
+        block.push_literal(&rest[..run_start], at);
+        let run_end = newline + run_len;
+        block.push_mapped(" ", at + run_start..at + run_end);
+        at += run_end;
+        rest = &rest[run_end..];
+    }
+    block.push_literal(rest, at);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::test_support::*;
+
+    #[test]
+    fn spans_split_a_phrase_and_map_to_each_piece() {
+        let source = r#"<p><span leaf="">转</span><span leaf="">发</span>到朋友圈</p>"#;
+        let extracted = extract_html(source);
+        assert_eq!(texts(&extracted), ["转发到朋友圈"]);
+        assert_eq!(pieces_of(source, &extracted, "转发到"), ["转", "发", "到"]);
+    }
+
+    #[test]
+    fn entities_map_to_their_source() {
+        let source = "<p>&#x8F6C;发&nbsp;a&amp;b</p>";
+        let extracted = extract_html(source);
+        assert_eq!(texts(&extracted), ["转发\u{a0}a&b"]);
+        assert_eq!(pieces_of(source, &extracted, "转发"), ["&#x8F6C;发"]);
+        assert_eq!(pieces_of(source, &extracted, "&"), ["&amp;"]);
+    }
+
+    #[test]
+    fn code_script_style_hidden_and_attributes_are_skipped() {
+        let source = r#"<style>.a{content:"转发"}</style><script>var s="<p>转发</p>";</script>
+<p style="width: 100%">正文<code>转发</code></p><pre>转发</pre>
+<section style="display: none">隐藏</section><a href="x?a=1&b=2">链接</a>"#;
+        let extracted = extract_html(source);
+        assert_eq!(texts(&extracted), ["正文", "链接"]);
+    }
+
+    #[test]
+    fn blocks_scopes_and_titles() {
+        let source = r##"<html><head><title>标题</title><meta property="og:title" content="标题"></head>
+<body><h1 class="rich_media_title" id="activity-name">标题</h1>
+<div id="js_content"><h2>小节</h2><p>段落<a href="#">链接</a></p><table><tr><td>单元格</td></tr></table>
+<blockquote>引文</blockquote><img alt="图片说明" src="a.png"></div>
+<div class="qr_code">关注公众号</div></body></html>"##;
+        let mut extracted = extract_html(source);
+        extracted.drop_repeated_titles();
+        let shown: Vec<(String, Vec<&str>)> = extracted
+            .blocks
+            .iter()
+            .filter(|b| !b.text.trim().is_empty())
+            .map(|b| (b.text.clone(), b.scopes.iter().map(Scope::name).collect()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("标题".to_string(), vec!["title"]),
+                ("小节".to_string(), vec!["heading"]),
+                ("段落链接".to_string(), vec!["body"]),
+                ("单元格".to_string(), vec!["body", "table"]),
+                ("引文".to_string(), vec!["body", "quote"]),
+                ("图片说明".to_string(), vec!["alt"]),
+            ]
+        );
+        let paragraph = &extracted.blocks[2];
+        assert!(paragraph.is_link_text(&(6..12)));
+        assert!(!paragraph.is_link_text(&(0..6)));
+    }
+
+    #[test]
+    fn attribute_values_map_to_their_source() {
+        let source = r#"<img alt="加 微信" src="x"><img alt='a&amp;b'>"#;
+        let extracted = extract_html(source);
+        assert_eq!(pieces_of(source, &extracted, "微信"), ["微信"]);
+        assert_eq!(pieces_of(source, &extracted, "a&b"), ["a&amp;b"]);
+    }
+
+    #[test]
+    fn line_breaks_in_text_are_spaces_and_br_is_a_break() {
+        let source = "<p>第一行\n    第二行<br>第三行</p>";
+        let extracted = extract_html(source);
+        assert_eq!(texts(&extracted), ["第一行 第二行\n第三行"]);
+    }
+
+    #[test]
+    fn comments_are_kept() {
+        let source = "<!-- gzhlint-disable x --><p>a</p>";
+        let extracted = extract_html(source);
+        assert_eq!(extracted.comments[0].text, " gzhlint-disable x ");
+        assert_eq!(extracted.comments[0].source, 0..26);
+    }
+}

@@ -1,0 +1,372 @@
+//! Markdown drafts, through pulldown-cmark's offset iterator.
+//!
+//! Emphasis and link markers contribute no text, so `**转发**到朋友圈` is one phrase made of two
+//! source pieces. Inline code becomes a placeholder that no match can cross; code blocks are
+//! skipped; HTML blocks go through the HTML extractor with their offset.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+
+use super::html::extract_html_fragment;
+use super::{Block, Comment, Extracted, Scope, ScopeSet, PLACEHOLDER};
+
+pub fn extract_markdown(source: &str) -> Extracted {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    let mut state = State {
+        source,
+        out: Extracted::default(),
+        block: None,
+        image: None,
+        pending_soft_break: None,
+        quote_depth: 0,
+        table_cell: false,
+        heading: None,
+        seen_h1: false,
+        link_depth: 0,
+        skip_depth: 0,
+        in_metadata: false,
+        html_block: None,
+    };
+    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        state.event(event, range);
+    }
+    state.flush();
+    state.out
+}
+
+struct State<'a> {
+    source: &'a str,
+    out: Extracted,
+    block: Option<Block>,
+    /// Alt text of an image being read; it is its own block.
+    image: Option<Block>,
+    pending_soft_break: Option<Range<usize>>,
+    quote_depth: usize,
+    table_cell: bool,
+    /// Inside a heading: whether it is the document's first H1 (the title).
+    heading: Option<bool>,
+    seen_h1: bool,
+    link_depth: usize,
+    skip_depth: usize,
+    in_metadata: bool,
+    html_block: Option<Range<usize>>,
+}
+
+impl State<'_> {
+    fn context(&self) -> ScopeSet {
+        let mut scopes = ScopeSet::EMPTY;
+        if self.quote_depth > 0 {
+            scopes = scopes.with(Scope::Quote);
+        }
+        if self.table_cell {
+            scopes = scopes.with(Scope::Table);
+        }
+        scopes
+    }
+
+    fn block_scopes(&self) -> ScopeSet {
+        let scopes = self.context();
+        match self.heading {
+            Some(true) => scopes.with(Scope::Title).with(Scope::Heading),
+            Some(false) => scopes.with(Scope::Heading),
+            None => scopes.with(Scope::Body),
+        }
+    }
+
+    fn flush(&mut self) {
+        self.pending_soft_break = None;
+        if let Some(block) = self.block.take() {
+            self.out.push(block);
+        }
+    }
+
+    /// The block that text goes to: the image's alt text, or the current block.
+    fn target(&mut self) -> &mut Block {
+        if self.image.is_some() {
+            return self.image.as_mut().expect("checked above");
+        }
+        if self.block.is_none() {
+            self.block = Some(Block::new(self.block_scopes()));
+        }
+        self.block.as_mut().expect("block was just created")
+    }
+
+    fn push_text(&mut self, text: &str, range: Range<usize>) {
+        let literal = self.source.get(range.clone()) == Some(text);
+        if let Some(soft_break) = self.pending_soft_break.take() {
+            // Chinese puts nothing where a line wraps; keep a space only between Latin words.
+            let before = self.target().text.chars().next_back();
+            let after = text.chars().next();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric())
+                && after.is_some_and(|c| c.is_ascii_alphanumeric())
+            {
+                self.target().push_mapped(" ", soft_break);
+            }
+        }
+        let in_link = self.link_depth > 0;
+        let target = self.target();
+        let start = target.text.len();
+        if literal {
+            target.push_literal(text, range.start);
+        } else {
+            target.push_mapped(text, range);
+        }
+        if in_link {
+            let end = target.text.len();
+            target.links.push(start..end);
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        if let Some(html) = &mut self.html_block {
+            match event {
+                Event::Html(_) => {
+                    html.end = range.end;
+                    return;
+                }
+                _ => self.finish_html_block(),
+            }
+        }
+        if self.skip_depth > 0 {
+            match event {
+                Event::Start(Tag::CodeBlock(_)) => self.skip_depth += 1,
+                Event::End(TagEnd::CodeBlock) => self.skip_depth -= 1,
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) if self.in_metadata => self.front_matter(&text, range.start),
+            Event::Text(text) => self.push_text(&text, range),
+            Event::Code(_) => {
+                let placeholder = PLACEHOLDER.to_string();
+                self.target().push_mapped(&placeholder, range);
+            }
+            Event::SoftBreak => self.pending_soft_break = Some(range),
+            Event::HardBreak => self.target().push_mapped("\n", range),
+            Event::Html(_) => self.html_block = Some(range),
+            Event::InlineHtml(html) => self.inline_html(&html, range),
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => {}
+            Event::InlineMath(_) | Event::DisplayMath(_) => {
+                let placeholder = PLACEHOLDER.to_string();
+                self.target().push_mapped(&placeholder, range);
+            }
+        }
+    }
+
+    fn inline_html(&mut self, html: &CowStr<'_>, range: Range<usize>) {
+        let lower = html.to_ascii_lowercase();
+        if lower.starts_with("<!--") {
+            self.out.comments.push(Comment {
+                text: html
+                    .trim_start_matches("<!--")
+                    .trim_end_matches("-->")
+                    .to_string(),
+                source: range,
+            });
+        } else if lower.starts_with("<br") {
+            self.target().push_mapped("\n", range);
+        }
+    }
+
+    fn finish_html_block(&mut self) {
+        if let Some(range) = self.html_block.take() {
+            self.flush();
+            let context = self.context();
+            extract_html_fragment(&self.source[range.clone()], range.start, context, &mut self.out);
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph | Tag::Item | Tag::FootnoteDefinition(_) | Tag::TableRow => {
+                self.flush()
+            }
+            Tag::Heading { level, .. } => {
+                self.flush();
+                let is_title = level == HeadingLevel::H1 && !self.seen_h1;
+                self.seen_h1 |= level == HeadingLevel::H1;
+                self.heading = Some(is_title);
+            }
+            Tag::BlockQuote(_) => {
+                self.flush();
+                self.quote_depth += 1;
+            }
+            Tag::TableCell => {
+                self.flush();
+                self.table_cell = true;
+            }
+            Tag::CodeBlock(_) => {
+                self.flush();
+                self.skip_depth = 1;
+            }
+            Tag::HtmlBlock => self.flush(),
+            Tag::Image { .. } => {
+                let mut scopes = self.context().with(Scope::Alt);
+                if self.link_depth > 0 {
+                    scopes = scopes.with(Scope::Link);
+                }
+                self.image = Some(Block::new(scopes));
+            }
+            Tag::Link { .. } => self.link_depth += 1,
+            Tag::MetadataBlock(MetadataBlockKind::YamlStyle | MetadataBlockKind::PlusesStyle) => {
+                self.in_metadata = true
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph | TagEnd::Item | TagEnd::FootnoteDefinition => self.flush(),
+            TagEnd::Heading(_) => {
+                self.flush();
+                self.heading = None;
+            }
+            TagEnd::BlockQuote(_) => {
+                self.flush();
+                self.quote_depth = self.quote_depth.saturating_sub(1);
+            }
+            TagEnd::TableCell => {
+                self.flush();
+                self.table_cell = false;
+            }
+            TagEnd::Image => {
+                if let Some(image) = self.image.take() {
+                    self.out.push(image);
+                }
+            }
+            TagEnd::Link => self.link_depth = self.link_depth.saturating_sub(1),
+            TagEnd::MetadataBlock(_) => self.in_metadata = false,
+            _ => {}
+        }
+    }
+
+    /// Front matter: the title, digest and author lines become blocks. Only simple
+    /// `key: value` lines are read; their values map back to the file exactly.
+    fn front_matter(&mut self, yaml: &str, start: usize) {
+        let mut offset = start;
+        for line in yaml.split_inclusive('\n') {
+            let line_start = offset;
+            offset += line.len();
+            let Some((key, value)) = line.split_once(':').or_else(|| line.split_once('=')) else {
+                continue;
+            };
+            let scopes = match key.trim() {
+                "title" | "digest" | "description" | "summary" if !key.starts_with(' ') => {
+                    ScopeSet::of(Scope::Title)
+                }
+                "author" if !key.starts_with(' ') => ScopeSet::of(Scope::Body),
+                _ => continue,
+            };
+            let value_start = line_start + key.len() + 1;
+            let trimmed = value.trim_start();
+            let mut at = value_start + (value.len() - trimmed.len());
+            let mut text = trimmed.trim_end();
+            if let Some(quote @ ('"' | '\'')) = text.chars().next() {
+                if text.len() >= 2 && text.ends_with(quote) {
+                    text = &text[1..text.len() - 1];
+                    at += 1;
+                }
+            }
+            if text.is_empty() || text.starts_with(['|', '>']) {
+                continue;
+            }
+            let mut block = Block::new(scopes);
+            block.push_literal(text, at);
+            self.out.push(block);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::test_support::*;
+
+    fn scopes_of(extracted: &Extracted, text: &str) -> Vec<&'static str> {
+        let block = extracted
+            .blocks
+            .iter()
+            .find(|b| b.text == text)
+            .unwrap_or_else(|| panic!("no block {text:?} in {:?}", texts(extracted)));
+        block.scopes.iter().map(Scope::name).collect()
+    }
+
+    #[test]
+    fn emphasis_splits_pieces_but_not_text() {
+        let source = "前言\n\n请**转发**到朋友圈。\n";
+        let extracted = extract_markdown(source);
+        assert_eq!(texts(&extracted), ["前言", "请转发到朋友圈。"]);
+        assert_eq!(pieces_of(source, &extracted, "转发到"), ["转发", "到"]);
+    }
+
+    #[test]
+    fn code_is_never_text() {
+        let source = "正文`转发`后面\n\n```\n转发到朋友圈\n```\n";
+        let extracted = extract_markdown(source);
+        assert_eq!(texts(&extracted), ["正文\u{FFFC}后面"]);
+    }
+
+    #[test]
+    fn soft_breaks_join_chinese_lines_and_keep_latin_words_apart() {
+        let source = "转发到\n朋友圈 and\nmore";
+        let extracted = extract_markdown(source);
+        assert_eq!(texts(&extracted), ["转发到朋友圈 and more"]);
+    }
+
+    #[test]
+    fn entities_and_escapes() {
+        let source = "&#x8F6C;发 \\*号";
+        let extracted = extract_markdown(source);
+        assert_eq!(texts(&extracted), ["转发 *号"]);
+        assert_eq!(pieces_of(source, &extracted, "转发"), ["&#x8F6C;发"]);
+    }
+
+    #[test]
+    fn front_matter_title_and_first_h1_are_one_title() {
+        let source = "---\ntitle: \"惊呆了\"\nauthor: 小编\ntags: [a]\n---\n\n# 惊呆了\n\n## 小节\n\n# 另一个一级标题\n";
+        let mut extracted = extract_markdown(source);
+        extracted.drop_repeated_titles();
+        assert_eq!(texts(&extracted), ["惊呆了", "小编", "小节", "另一个一级标题"]);
+        assert_eq!(pieces_of(source, &extracted, "惊呆了"), ["惊呆了"]);
+        assert_eq!(scopes_of(&extracted, "惊呆了"), ["title"]);
+        assert_eq!(scopes_of(&extracted, "小节"), ["heading"]);
+        assert_eq!(scopes_of(&extracted, "另一个一级标题"), ["heading"]);
+    }
+
+    #[test]
+    fn structure_gives_scopes() {
+        let source = "> 引用里的话\n\n- 列表项\n\n| 表头 |\n|---|\n| 单元格 |\n\n![图片说明](a.png) [链接文字](https://x)\n";
+        let extracted = extract_markdown(source);
+        assert_eq!(scopes_of(&extracted, "引用里的话"), ["body", "quote"]);
+        assert_eq!(scopes_of(&extracted, "列表项"), ["body"]);
+        assert_eq!(scopes_of(&extracted, "单元格"), ["body", "table"]);
+        assert_eq!(scopes_of(&extracted, "图片说明"), ["alt"]);
+        let paragraph = extracted
+            .blocks
+            .iter()
+            .find(|b| b.text.contains("链接文字"))
+            .unwrap();
+        let at = paragraph.text.find("链接文字").unwrap();
+        assert!(paragraph.is_link_text(&(at..at + "链接文字".len())));
+    }
+
+    #[test]
+    fn html_blocks_go_through_the_html_extractor_with_offsets() {
+        let source = "段落\n\n<section><span>转</span><span>发</span></section>\n\n后文 <!-- gzhlint-disable x -->\n";
+        let extracted = extract_markdown(source);
+        assert_eq!(texts(&extracted), ["段落", "转发", "后文 "]);
+        assert_eq!(pieces_of(source, &extracted, "转发"), ["转", "发"]);
+        assert_eq!(extracted.comments.len(), 1);
+        assert_eq!(&source[extracted.comments[0].source.clone()], "<!-- gzhlint-disable x -->");
+    }
+}

@@ -1,0 +1,296 @@
+//! Stage 2: extract the text blocks of a document, each with a source map back to the file.
+//!
+//! A block is the unit of matching (a paragraph, heading, list item, table cell, image alt text,
+//! title …): no match ever runs across two blocks. Its text is built from segments; each segment
+//! knows the source bytes it came from, so a match maps back to exact source pieces without ever
+//! searching the source again.
+
+mod html;
+mod markdown;
+mod plain;
+
+use std::ops::Range;
+
+pub use html::extract_html;
+pub use markdown::extract_markdown;
+pub use plain::extract_plain;
+
+/// Where in a document a piece of text stands; rules choose the scopes they apply to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Title,
+    Heading,
+    Body,
+    Alt,
+    Link,
+    Table,
+    Quote,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 7] = [
+        Scope::Title,
+        Scope::Heading,
+        Scope::Body,
+        Scope::Alt,
+        Scope::Link,
+        Scope::Table,
+        Scope::Quote,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Title => "title",
+            Scope::Heading => "heading",
+            Scope::Body => "body",
+            Scope::Alt => "alt",
+            Scope::Link => "link",
+            Scope::Table => "table",
+            Scope::Quote => "quote",
+        }
+    }
+}
+
+/// A small set of scopes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ScopeSet(u8);
+
+impl ScopeSet {
+    pub const EMPTY: ScopeSet = ScopeSet(0);
+    pub const ALL: ScopeSet = ScopeSet(0x7f);
+
+    pub fn of(scope: Scope) -> ScopeSet {
+        ScopeSet(1 << scope as u8)
+    }
+    pub fn with(self, scope: Scope) -> ScopeSet {
+        ScopeSet(self.0 | 1 << scope as u8)
+    }
+    pub fn without(self, scope: Scope) -> ScopeSet {
+        ScopeSet(self.0 & !(1 << scope as u8))
+    }
+    pub fn union(self, other: ScopeSet) -> ScopeSet {
+        ScopeSet(self.0 | other.0)
+    }
+    pub fn contains(self, scope: Scope) -> bool {
+        self.0 & (1 << scope as u8) != 0
+    }
+    pub fn intersects(self, other: ScopeSet) -> bool {
+        self.0 & other.0 != 0
+    }
+    pub fn iter(self) -> impl Iterator<Item = Scope> {
+        Scope::ALL.into_iter().filter(move |s| self.contains(*s))
+    }
+}
+
+impl FromIterator<Scope> for ScopeSet {
+    fn from_iter<I: IntoIterator<Item = Scope>>(iter: I) -> Self {
+        iter.into_iter().fold(ScopeSet::EMPTY, ScopeSet::with)
+    }
+}
+
+/// A stretch of block text and the source bytes it came from.
+///
+/// `literal` segments are byte-for-byte copies of their source and map linearly; the others
+/// (character references, replaced breaks, placeholders) map as a whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub text: Range<usize>,
+    pub source: Range<usize>,
+    pub literal: bool,
+}
+
+/// One unit of matchable text.
+#[derive(Clone, Debug, Default)]
+pub struct Block {
+    pub scopes: ScopeSet,
+    pub text: String,
+    pub segments: Vec<Segment>,
+    /// Ranges of `text` that are link text.
+    pub links: Vec<Range<usize>>,
+}
+
+/// Stands in for inline code so that no match runs across it.
+pub const PLACEHOLDER: char = '\u{FFFC}';
+
+impl Block {
+    pub fn new(scopes: ScopeSet) -> Block {
+        Block {
+            scopes,
+            ..Block::default()
+        }
+    }
+
+    /// Appends text copied verbatim from `source`.
+    pub fn push_literal(&mut self, text: &str, source_start: usize) {
+        if text.is_empty() {
+            return;
+        }
+        let start = self.text.len();
+        self.text.push_str(text);
+        if let Some(last) = self.segments.last_mut() {
+            if last.literal && last.text.end == start && last.source.end == source_start {
+                last.text.end = self.text.len();
+                last.source.end = source_start + text.len();
+                return;
+            }
+        }
+        self.segments.push(Segment {
+            text: start..self.text.len(),
+            source: source_start..source_start + text.len(),
+            literal: true,
+        });
+    }
+
+    /// Appends text that stands for `source` as a whole (an entity, a break, a placeholder).
+    pub fn push_mapped(&mut self, text: &str, source: Range<usize>) {
+        if text.is_empty() {
+            return;
+        }
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.segments.push(Segment {
+            text: start..self.text.len(),
+            source,
+            literal: false,
+        });
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.text
+            .chars()
+            .all(|c| c.is_whitespace() || c == PLACEHOLDER)
+    }
+
+    /// Maps a range of block text to the source pieces it came from, merging contiguous ones.
+    pub fn source_pieces(&self, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+        if range.is_empty() {
+            return;
+        }
+        let first = self.segments.partition_point(|s| s.text.end <= range.start);
+        for segment in &self.segments[first..] {
+            if segment.text.start >= range.end {
+                break;
+            }
+            let piece = if segment.literal {
+                let from = range.start.max(segment.text.start) - segment.text.start;
+                let to = range.end.min(segment.text.end) - segment.text.start;
+                segment.source.start + from..segment.source.start + to
+            } else {
+                segment.source.clone()
+            };
+            match out.last_mut() {
+                Some(last) if last.end == piece.start => last.end = piece.end,
+                Some(last) if last.start <= piece.start && piece.end <= last.end => {}
+                _ => out.push(piece),
+            }
+        }
+    }
+
+    /// Whether every character of `range` is link text.
+    pub fn is_link_text(&self, range: &Range<usize>) -> bool {
+        self.links
+            .iter()
+            .any(|l| l.start <= range.start && range.end <= l.end)
+    }
+}
+
+/// An HTML comment found while extracting, kept for inline suppressions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub text: String,
+    pub source: Range<usize>,
+}
+
+/// Everything later stages need from a document.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub blocks: Vec<Block>,
+    pub comments: Vec<Comment>,
+}
+
+impl Extracted {
+    /// Adds a block unless it is blank.
+    pub fn push(&mut self, block: Block) {
+        if !block.is_blank() {
+            self.blocks.push(block);
+        }
+    }
+
+    /// The same title text found twice (front matter and H1, `<title>` and og:title) is reported once.
+    pub fn drop_repeated_titles(&mut self) {
+        let mut seen: Vec<String> = Vec::new();
+        self.blocks.retain(|block| {
+            if !block.scopes.contains(Scope::Title) {
+                return true;
+            }
+            let key = block.text.trim().to_string();
+            if seen.contains(&key) {
+                false
+            } else {
+                seen.push(key);
+                true
+            }
+        });
+    }
+}
+
+/// Which extractor reads a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Markdown,
+    Html,
+    Text,
+}
+
+impl Format {
+    /// Chooses by file extension; unknown extensions are read as plain text.
+    pub fn from_path(path: &std::path::Path) -> Format {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("md" | "markdown" | "mdown" | "mkd") => Format::Markdown,
+            Some("html" | "htm" | "xhtml") => Format::Html,
+            _ => Format::Text,
+        }
+    }
+
+    /// The extensions `check` picks up when walking folders.
+    pub const LINTED_EXTENSIONS: [&'static str; 5] = ["md", "markdown", "html", "htm", "txt"];
+}
+
+/// Extracts the blocks of `text` read as `format`.
+pub fn extract(text: &str, format: Format) -> Extracted {
+    let mut extracted = match format {
+        Format::Markdown => extract_markdown(text),
+        Format::Html => extract_html(text),
+        Format::Text => extract_plain(text),
+    };
+    extracted.drop_repeated_titles();
+    extracted
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    /// Source text of each piece for `needle` (first occurrence) in the first block containing it.
+    pub fn pieces_of<'a>(source: &'a str, extracted: &Extracted, needle: &str) -> Vec<&'a str> {
+        for block in &extracted.blocks {
+            if let Some(at) = block.text.find(needle) {
+                let mut pieces = Vec::new();
+                block.source_pieces(at..at + needle.len(), &mut pieces);
+                return pieces.into_iter().map(|r| &source[r]).collect();
+            }
+        }
+        panic!("{needle:?} not found in {:?}", texts(extracted));
+    }
+
+    pub fn texts(extracted: &Extracted) -> Vec<&str> {
+        extracted.blocks.iter().map(|b| b.text.as_str()).collect()
+    }
+}

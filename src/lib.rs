@@ -1,0 +1,11 @@
+//! gzhlint: lint WeChat Official Account drafts against the platform's operating rules and the
+//! Advertising Law.
+//!
+//! The pipeline runs one way, a module per stage:
+//! [`source`] (read and decode) → [`extract`] (text blocks with a source map) →
+//! [`normalize`] (evasions folded, with an offset map back) → [`matching`] (compiled rules) →
+//! [`filter`] (context, configuration, suppressions) → [`diagnostic`] → [`report`].
+//! [`rules`] loads and compiles rule packs; [`lint`] drives one file through the stages.
+
+pub mod extract;
+pub mod source;
