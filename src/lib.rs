@@ -8,4 +8,5 @@
 //! [`rules`] loads and compiles rule packs; [`lint`] drives one file through the stages.
 
 pub mod extract;
+pub mod normalize;
 pub mod source;

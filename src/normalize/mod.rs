@@ -1,0 +1,319 @@
+//! Stage 3: fold the evasions authors use against keyword lists, keeping an exact map back.
+//!
+//! Applied to block text and, when a pack is compiled, to rule phrases and term sets, so that
+//! both sides meet in the same form:
+//! - full-width → half-width (ＶＸ → vx) and ASCII case folding;
+//! - traditional → simplified Chinese (zhconv, MediaWiki tables);
+//! - zero-width and invisible characters removed;
+//! - separators (spaces, `-*_·./|~`, emoji) removed when they stand next to a Chinese
+//!   character, so 全-网-最-低-价 and 加 V 信 match — Latin words and numbers keep theirs;
+//! - circled and parenthesised numerals → digits, and in the `digits` view Chinese numerals too.
+//!
+//! The map is a list of runs, not a table per byte: a run of copied text maps linearly, a
+//! replaced character or phrase maps as a whole.
+
+mod numerals;
+
+use std::ops::Range;
+
+/// Which normalized form a rule matches against.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct View {
+    /// Chinese numerals (一二三, 壹贰叁, 十八) become digits.
+    pub digits: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Run {
+    normalized: u32,
+    original: u32,
+    normalized_len: u32,
+    original_len: u32,
+    /// The run copies the original byte for byte.
+    exact: bool,
+}
+
+/// Normalized text with its map back to the text it came from.
+#[derive(Clone, Debug, Default)]
+pub struct Normalized {
+    pub text: String,
+    runs: Vec<Run>,
+    /// Normalized offsets where a run of separators was removed between two kept characters.
+    separator_gaps: Vec<u32>,
+}
+
+impl Normalized {
+    fn run_at(&self, normalized: usize) -> usize {
+        self.runs
+            .partition_point(|r| (r.normalized + r.normalized_len) as usize <= normalized)
+    }
+
+    /// The original range that normalized `range` came from: from the first character's origin
+    /// to the last one's, including anything removed in between.
+    pub fn original_span(&self, range: Range<usize>) -> Range<usize> {
+        let pieces = self.original_pieces(range);
+        match (pieces.first(), pieces.last()) {
+            (Some(first), Some(last)) => first.start..last.end,
+            _ => 0..0,
+        }
+    }
+
+    /// The original ranges of the characters in normalized `range`, merged where contiguous.
+    /// Removed characters (separators, zero-width) between them are not part of any piece.
+    pub fn original_pieces(&self, range: Range<usize>) -> Vec<Range<usize>> {
+        let mut pieces: Vec<Range<usize>> = Vec::new();
+        if range.is_empty() {
+            return pieces;
+        }
+        for run in &self.runs[self.run_at(range.start)..] {
+            let run_start = run.normalized as usize;
+            if run_start >= range.end {
+                break;
+            }
+            let original = run.original as usize;
+            let piece = if run.exact {
+                let from = range.start.max(run_start) - run_start;
+                let to = range.end.min(run_start + run.normalized_len as usize) - run_start;
+                original + from..original + to
+            } else {
+                original..original + run.original_len as usize
+            };
+            match pieces.last_mut() {
+                Some(last) if last.end == piece.start => last.end = piece.end,
+                _ => pieces.push(piece),
+            }
+        }
+        pieces
+    }
+
+    /// Whether separators were removed inside normalized `range`.
+    pub fn crosses_separator(&self, range: &Range<usize>) -> bool {
+        let first = self
+            .separator_gaps
+            .partition_point(|&g| (g as usize) <= range.start);
+        self.separator_gaps
+            .get(first)
+            .is_some_and(|&g| (g as usize) < range.end)
+    }
+
+    fn push_exact(&mut self, text: &str, original: usize) {
+        let normalized = self.text.len();
+        self.text.push_str(text);
+        if let Some(last) = self.runs.last_mut() {
+            if last.exact
+                && (last.normalized + last.normalized_len) as usize == normalized
+                && (last.original + last.original_len) as usize == original
+            {
+                last.normalized_len += text.len() as u32;
+                last.original_len += text.len() as u32;
+                return;
+            }
+        }
+        self.runs.push(Run {
+            normalized: normalized as u32,
+            original: original as u32,
+            normalized_len: text.len() as u32,
+            original_len: text.len() as u32,
+            exact: true,
+        });
+    }
+
+    fn push_replaced(&mut self, text: &str, original: Range<usize>) {
+        if text.is_empty() {
+            return;
+        }
+        let normalized = self.text.len();
+        self.text.push_str(text);
+        self.runs.push(Run {
+            normalized: normalized as u32,
+            original: original.start as u32,
+            normalized_len: text.len() as u32,
+            original_len: original.len() as u32,
+            exact: false,
+        });
+    }
+}
+
+/// Characters that carry no text: zero-width spaces and joiners, word joiner, BOM, soft hyphen,
+/// variation selectors, and other format characters used to split words invisibly.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}'
+        | '\u{034F}' | '\u{180E}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}'
+        | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Pictographs used as separators (加🌟微🌟信); always removed.
+fn is_emoji(c: char) -> bool {
+    matches!(c,
+        '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{2794}' | '\u{2796}'..='\u{27BF}'
+        | '\u{2B00}'..='\u{2BFF}' | '\u{2190}'..='\u{21FF}' | '\u{25A0}'..='\u{25FF}'
+        | '\u{3030}' | '\u{303D}')
+}
+
+/// Punctuation and spaces inserted between characters to defeat keyword lists (after width
+/// folding, so full-width forms are covered).
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t'
+            | '\u{a0}'
+            | '-'
+            | '*'
+            | '_'
+            | '·'
+            | '.'
+            | '/'
+            | '|'
+            | '~'
+            | '`'
+            | '^'
+            | '+'
+            | '='
+            | '#'
+            | '•'
+            | '・'
+            | '‧'
+            | '∙'
+            | '～'
+            | '—'
+            | '–'
+            | '丶'
+    ) || c.is_whitespace() && c != '\n'
+}
+
+/// A character of Chinese (or other non-ASCII) text, next to which separators are removed.
+fn is_wide(c: char) -> bool {
+    !c.is_ascii() && !is_separator(c)
+}
+
+/// Width and case folding of one character, plus ➕ and circled numerals; `None` when the
+/// character stays as it is.
+fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
+    let folded = match c {
+        '\u{FF01}'..='\u{FF5E}' => {
+            let half = char::from_u32(c as u32 - 0xFEE0).expect("ASCII range");
+            half.to_ascii_lowercase()
+        }
+        '\u{3000}' => ' ',
+        '➕' => '+',
+        'A'..='Z' => c.to_ascii_lowercase(),
+        _ => return numerals::circled(c),
+    };
+    Some(folded.encode_utf8(buf))
+}
+
+/// Normalizes `text` for matching in `view`.
+pub fn normalize(text: &str, view: View) -> Normalized {
+    let mut out = Normalized {
+        text: String::with_capacity(text.len()),
+        runs: Vec::new(),
+        separator_gaps: Vec::new(),
+    };
+    let converter = &*zhconv::converters::ZH_TO_HANS_CONVERTER;
+    let mut replacements = converter
+        .search(text)
+        .filter(|(start, end, to)| &text[*start..*end] != *to)
+        .peekable();
+    // A run of separators waits here until the next kept character shows whether it sits
+    // between Latin characters (kept) or next to a Chinese character (removed).
+    let mut pending: Option<Range<usize>> = None;
+    let mut pending_emoji = false;
+    let mut chars = text.char_indices().peekable();
+    let mut buf = [0u8; 8];
+    while let Some((at, c)) = chars.next() {
+        let len = c.len_utf8();
+        if is_invisible(c) {
+            continue;
+        }
+        while replacements.peek().is_some_and(|(start, _, _)| *start < at) {
+            replacements.next();
+        }
+        if let Some(&(start, end, to)) = replacements.peek() {
+            if start == at {
+                replacements.next();
+                flush_separators(&mut out, text, &mut pending, &mut pending_emoji, to.chars().next());
+                let mut folded = String::with_capacity(to.len());
+                for t in to.chars() {
+                    match fold_char(t, &mut buf) {
+                        Some(f) => folded.push_str(f),
+                        None => folded.push(t),
+                    }
+                }
+                out.push_replaced(&folded, start..end);
+                while chars.peek().is_some_and(|(next, _)| *next < end) {
+                    chars.next();
+                }
+                continue;
+            }
+        }
+        if view.digits {
+            if let Some(run) = numerals::chinese_run(&text[at..]) {
+                flush_separators(&mut out, text, &mut pending, &mut pending_emoji, Some('0'));
+                out.push_replaced(&run.digits, at..at + run.len);
+                while chars.peek().is_some_and(|(next, _)| *next < at + run.len) {
+                    chars.next();
+                }
+                continue;
+            }
+        }
+        let folded = fold_char(c, &mut buf);
+        let first = folded.and_then(|f| f.chars().next()).unwrap_or(c);
+        if is_emoji(first) || is_separator(first) {
+            let range = pending.get_or_insert(at..at);
+            range.end = at + len;
+            pending_emoji |= is_emoji(first);
+            continue;
+        }
+        flush_separators(&mut out, text, &mut pending, &mut pending_emoji, Some(first));
+        match folded {
+            Some(folded) => {
+                let folded = folded.to_string();
+                out.push_replaced(&folded, at..at + len)
+            }
+            None => out.push_exact(&text[at..at + len], at),
+        }
+    }
+    flush_separators(&mut out, text, &mut pending, &mut pending_emoji, None);
+    out
+}
+
+/// Decides the fate of a pending run of separators now that `next` (the next kept character,
+/// if any) is known.
+fn flush_separators(
+    out: &mut Normalized,
+    text: &str,
+    pending: &mut Option<Range<usize>>,
+    pending_emoji: &mut bool,
+    next: Option<char>,
+) {
+    let Some(range) = pending.take() else {
+        return;
+    };
+    let emoji = std::mem::take(pending_emoji);
+    let previous = out.text.chars().next_back();
+    let removed = emoji || previous.is_some_and(is_wide) || next.is_some_and(is_wide);
+    if removed {
+        if previous.is_some() && next.is_some() {
+            out.separator_gaps.push(out.text.len() as u32);
+        }
+        return;
+    }
+    let mut buf = [0u8; 8];
+    for (offset, c) in text[range.clone()].char_indices() {
+        let at = range.start + offset;
+        if is_invisible(c) {
+            continue;
+        }
+        match fold_char(c, &mut buf) {
+            Some(folded) => {
+                let folded = folded.to_string();
+                out.push_replaced(&folded, at..at + c.len_utf8())
+            }
+            None => out.push_exact(c.encode_utf8(&mut buf), at),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
