@@ -10,3 +10,10 @@
 pub mod extract;
 pub mod normalize;
 pub mod source;
+pub mod diagnostic;
+pub mod filter;
+pub mod lint;
+pub mod matching;
+pub mod rules;
+pub mod report;
+pub mod cli;

@@ -1,0 +1,210 @@
+//! `gzhlint rules list | explain | test`.
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+
+use super::{load_rules, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use crate::lint::lint_snippet;
+use crate::rules::{Rule, RuleSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum RulesCommand {
+    /// Every loaded rule: id, category, severity, name.
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+        /// Also load these packs (files or folders).
+        #[arg(long = "rules", value_name = "PACK")]
+        rules: Vec<PathBuf>,
+    },
+    /// What a rule catches, why, how to fix it, with its examples.
+    Explain {
+        id: String,
+        #[arg(long = "rules", value_name = "PACK")]
+        rules: Vec<PathBuf>,
+    },
+    /// Run the packs' own examples: every `flag` must be caught by its rule, every `pass` by none.
+    Test {
+        /// Packs to test (default: the built-in packs). They are loaded on top of the built-ins.
+        packs: Vec<PathBuf>,
+    },
+}
+
+pub fn run(command: RulesCommand) -> i32 {
+    match command {
+        RulesCommand::List { format, rules } => {
+            let Some((rules, _)) = load_rules(&rules) else {
+                return EXIT_ERROR;
+            };
+            list(&rules, format);
+            EXIT_CLEAN
+        }
+        RulesCommand::Explain { id, rules } => {
+            let Some((rules, _)) = load_rules(&rules) else {
+                return EXIT_ERROR;
+            };
+            explain(&rules, &id)
+        }
+        RulesCommand::Test { packs } => {
+            let Some((rules, user_origins)) = load_rules(&packs) else {
+                return EXIT_ERROR;
+            };
+            let tested: Vec<&str> = if packs.is_empty() {
+                rules.packs.iter().map(|p| p.id.as_str()).collect()
+            } else {
+                rules
+                    .packs
+                    .iter()
+                    .filter(|p| user_origins.contains(&p.origin))
+                    .map(|p| p.id.as_str())
+                    .collect()
+            };
+            let failures = test_examples(&rules, &tested);
+            for failure in &failures {
+                println!("{failure}");
+            }
+            let examples: usize = rules
+                .rules
+                .iter()
+                .filter(|r| tested.contains(&r.pack.as_str()))
+                .map(|r| r.flag.len() + r.pass.len())
+                .sum();
+            println!(
+                "rule examples: {} passed, {} failed",
+                examples - failures.len(),
+                failures.len()
+            );
+            if failures.is_empty() {
+                EXIT_CLEAN
+            } else {
+                EXIT_FINDINGS
+            }
+        }
+    }
+}
+
+fn list(rules: &RuleSet, format: ListFormat) {
+    match format {
+        ListFormat::Json => {
+            let text = serde_json::to_string_pretty(&serde_json::json!({
+                "version": 1,
+                "packs": rules.packs,
+                "rules": rules.rules,
+            }))
+            .expect("JSON of owned data");
+            println!("{text}");
+        }
+        ListFormat::Human => {
+            let width = rules.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            for rule in &rules.rules {
+                println!(
+                    "{:width$}  {:18}  {:8}  {}",
+                    rule.id,
+                    rule.category,
+                    rule.severity.name(),
+                    rule.name
+                );
+            }
+            println!("{} rules in {} packs", rules.rules.len(), rules.packs.len());
+        }
+    }
+}
+
+fn explain(rules: &RuleSet, id: &str) -> i32 {
+    let Some((_, rule)) = rules.get(id) else {
+        let mut near: Vec<&str> = rules
+            .rules
+            .iter()
+            .map(|r| r.id.as_str())
+            .filter(|candidate| {
+                candidate.contains(id) || id.split('.').any(|part| !part.is_empty() && candidate.contains(part))
+            })
+            .collect();
+        near.truncate(8);
+        eprintln!("gzhlint: error: no rule {id:?} is loaded");
+        if !near.is_empty() {
+            eprintln!("  did you mean: {}", near.join(", "));
+        }
+        eprintln!("  `gzhlint rules list` shows every rule");
+        return EXIT_ERROR;
+    };
+    print!("{}", explanation(rules, rule));
+    EXIT_CLEAN
+}
+
+fn explanation(rules: &RuleSet, rule: &Rule) -> String {
+    let pack = rules.packs.iter().find(|p| p.id == rule.pack);
+    let mut out = String::new();
+    out.push_str(&format!("{} ({})\n", rule.id, rule.name));
+    out.push_str(&format!("  category: {}\n", rule.category));
+    out.push_str(&format!(
+        "  severity: {} {}\n",
+        rule.severity.chinese(),
+        rule.severity
+    ));
+    if let Some(pack) = pack {
+        out.push_str(&format!("  pack:     {} {} ({})\n", pack.id, pack.version, pack.origin));
+    }
+    let scopes: Vec<&str> = rule.scopes.iter().map(|s| s.name()).collect();
+    out.push_str(&format!("  scopes:   {}\n", scopes.join(", ")));
+    out.push_str(&format!("\nWhat it catches:\n  {}\n", rule.message));
+    if !rule.description.is_empty() {
+        out.push_str(&format!("  {}\n", rule.description.trim().replace('\n', "\n  ")));
+    }
+    out.push_str(&format!("\nWhy (clause):\n  {}\n", rule.clause));
+    out.push_str(&format!("\nHow to fix:\n  {}\n", rule.help));
+    if let Some(replace) = &rule.replace {
+        out.push_str(&format!("  suggestion: 「{replace}」 ({:?} fix)\n", rule.fix).to_lowercase());
+    }
+    if !rule.flag.is_empty() {
+        out.push_str("\nFlagged:\n");
+        for example in &rule.flag {
+            out.push_str(&format!("  ✘ {example}\n"));
+        }
+    }
+    if !rule.pass.is_empty() {
+        out.push_str("\nNot flagged:\n");
+        for example in &rule.pass {
+            out.push_str(&format!("  ✔ {example}\n"));
+        }
+    }
+    out
+}
+
+/// Runs the examples of the rules in `packs`; returns one line per failure.
+pub fn test_examples(rules: &RuleSet, packs: &[&str]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for rule in rules.rules.iter().filter(|r| packs.contains(&r.pack.as_str())) {
+        for example in &rule.flag {
+            let found = lint_snippet(rules, example, rule.scopes);
+            if !found.iter().any(|d| rules.rules[d.rule].id == rule.id) {
+                let others: Vec<&str> = found.iter().map(|d| rules.rules[d.rule].id.as_str()).collect();
+                failures.push(format!(
+                    "FAIL {}: flag example not caught: «{example}»{}",
+                    rule.id,
+                    if others.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (caught only by {})", others.join(", "))
+                    }
+                ));
+            }
+        }
+        for example in &rule.pass {
+            for d in lint_snippet(rules, example, rule.scopes) {
+                failures.push(format!(
+                    "FAIL {}: pass example flagged by {} at «{}»: «{example}»",
+                    rule.id, rules.rules[d.rule].id, d.text
+                ));
+            }
+        }
+    }
+    failures
+}

@@ -1,0 +1,96 @@
+//! Stage 6: findings as diagnostics — rule, severity, exact source span and pieces, position.
+
+use std::ops::Range;
+
+use crate::rules::{Rule, RuleSet, Severity};
+
+/// One finding in one file. Offsets are bytes of the decoded UTF-8 text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Index of the rule in the [`RuleSet`].
+    pub rule: usize,
+    /// Effective severity (the rule's, or the configuration's override).
+    pub severity: Severity,
+    /// From the first source piece to the last.
+    pub span: Range<usize>,
+    /// The source ranges the matched text came from, one per piece split by markup.
+    pub pieces: Vec<Range<usize>>,
+    /// The matched text with markup removed.
+    pub text: String,
+    pub start: Position,
+    pub end: Position,
+}
+
+/// 1-based line, and 1-based column counted in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Diagnostic {
+    pub fn rule<'r>(&self, rules: &'r RuleSet) -> &'r Rule {
+        &rules.rules[self.rule]
+    }
+}
+
+/// Start offsets of every line, for offset → line/column without rescanning the file.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line]
+    }
+
+    /// End of `line`, including its line break.
+    pub fn line_end(&self, line: usize, text_len: usize) -> usize {
+        self.starts.get(line + 1).copied().unwrap_or(text_len)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        Position {
+            line: line + 1,
+            column: text[start..offset].chars().count() + 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let text = "第一行\n第二行转发\r\nabc";
+        let index = LineIndex::new(text);
+        let at = text.find("转发").unwrap();
+        assert_eq!(index.position(text, at), Position { line: 2, column: 4 });
+        assert_eq!(index.position(text, text.len()), Position { line: 3, column: 4 });
+        assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
+    }
+}

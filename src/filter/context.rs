@@ -1,0 +1,186 @@
+//! The context a rule names turns a match on or off: required terms in the sentence, a
+//! debunking or warning frame before it, a longer allowed phrase covering it (第一章 over 第一),
+//! a validator on its digits, and Latin word boundaries.
+
+use std::ops::Range;
+
+use crate::extract::{Block, Scope};
+use crate::matching::{BlockMatches, ContextHit};
+use crate::normalize::Normalized;
+use crate::rules::compile::{Conditions, Role};
+use crate::rules::RuleSet;
+
+/// A finding in normalized coordinates of one block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    pub rule: u32,
+    pub range: Range<usize>,
+}
+
+/// Sentence ends: Chinese 。！？；, ASCII !?; (full-width forms are folded to these), line breaks.
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '!' | '?' | ';' | '\n' | '！' | '？' | '；')
+}
+
+/// Sentence boundaries of a text, computed once per block when some rule needs them.
+struct Sentences {
+    ends: Vec<usize>,
+}
+
+impl Sentences {
+    fn new(text: &str) -> Sentences {
+        Sentences {
+            ends: text
+                .char_indices()
+                .filter(|(_, c)| is_sentence_end(*c))
+                .map(|(i, c)| i + c.len_utf8())
+                .collect(),
+        }
+    }
+
+    /// The range of the sentence holding `range` (a match never spans a sentence end here,
+    /// since it is found inside one).
+    fn around(&self, range: &Range<usize>, len: usize) -> Range<usize> {
+        let i = self.ends.partition_point(|&e| e <= range.start);
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let end = self.ends.get(i).copied().unwrap_or(len);
+        start..end.max(range.end)
+    }
+}
+
+fn chars_between(text: &str, a: usize, b: usize) -> usize {
+    if a >= b {
+        0
+    } else {
+        text[a..b].chars().count()
+    }
+}
+
+/// Filters one view's matches over a block into accepted findings, leftmost-longest per rule.
+pub fn accept(
+    rules: &RuleSet,
+    block: &Block,
+    normalized: &Normalized,
+    mut matches: BlockMatches,
+) -> Vec<Accepted> {
+    if matches.candidates.is_empty() {
+        return Vec::new();
+    }
+    let text = normalized.text.as_str();
+    let mut sentences: Option<Sentences> = None;
+    matches.context.sort_by_key(|c| c.rule);
+    matches
+        .candidates
+        .sort_by(|a, b| (a.rule, a.range.start, std::cmp::Reverse(a.range.end)).cmp(&(b.rule, b.range.start, std::cmp::Reverse(b.range.end))));
+    matches.candidates.dedup();
+
+    let mut accepted: Vec<Accepted> = Vec::new();
+    for candidate in &matches.candidates {
+        if let Some(last) = accepted.last() {
+            if last.rule == candidate.rule && candidate.range.start < last.range.end {
+                continue;
+            }
+        }
+        let rule = &rules.rules[candidate.rule as usize];
+        let conditions = &rules.conditions[candidate.rule as usize];
+        let range = &candidate.range;
+        if !in_scope(rule.scopes, block, normalized, range)
+            || !on_word_boundaries(text, range)
+            || (!conditions.separators && normalized.crosses_separator(range))
+            || conditions
+                .validator
+                .is_some_and(|v| !v.accepts(&text[range.clone()]))
+        {
+            continue;
+        }
+        let context = context_of(&matches.context, candidate.rule);
+        if needs_sentences(conditions) && sentences.is_none() {
+            sentences = Some(Sentences::new(text));
+        }
+        if !context_allows(conditions, context, range, text, sentences.as_ref()) {
+            continue;
+        }
+        accepted.push(Accepted {
+            rule: candidate.rule,
+            range: range.clone(),
+        });
+    }
+    accepted
+}
+
+fn context_of(context: &[ContextHit], rule: u32) -> &[ContextHit] {
+    let start = context.partition_point(|c| c.rule < rule);
+    let end = context.partition_point(|c| c.rule <= rule);
+    &context[start..end]
+}
+
+fn needs_sentences(conditions: &Conditions) -> bool {
+    conditions.has_unless || (conditions.requires > 0 && conditions.within.is_none())
+}
+
+fn in_scope(
+    scopes: crate::extract::ScopeSet,
+    block: &Block,
+    normalized: &Normalized,
+    range: &Range<usize>,
+) -> bool {
+    if scopes.intersects(block.scopes) {
+        return true;
+    }
+    scopes.contains(Scope::Link) && block.is_link_text(&normalized.original_span(range.clone()))
+}
+
+/// A match that starts or ends with a Latin letter or digit must not continue a Latin word or
+/// number (vx inside "wwvx2", 138… inside a longer number).
+fn on_word_boundaries(text: &str, range: &Range<usize>) -> bool {
+    let starts_word = text[range.clone()]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    let ends_word = text[range.clone()]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    let before = text[..range.start].chars().next_back();
+    let after = text[range.end..].chars().next();
+    !(starts_word && before.is_some_and(|c| c.is_ascii_alphanumeric())
+        || ends_word && after.is_some_and(|c| c.is_ascii_alphanumeric()))
+}
+
+fn context_allows(
+    conditions: &Conditions,
+    context: &[ContextHit],
+    range: &Range<usize>,
+    text: &str,
+    sentences: Option<&Sentences>,
+) -> bool {
+    let sentence = sentences.map(|s| s.around(range, text.len()));
+    let in_sentence = |c: &ContextHit| {
+        sentence
+            .as_ref()
+            .is_some_and(|s| s.start <= c.range.start && c.range.end <= s.end)
+    };
+    for hit in context {
+        let cancels = match hit.role {
+            Role::Allow => hit.range.start <= range.start && range.end <= hit.range.end,
+            Role::Unless => hit.range.end <= range.start && in_sentence(hit),
+            Role::UnlessAfter => hit.range.start >= range.end && in_sentence(hit),
+            Role::Phrase | Role::Requires(_) => false,
+        };
+        if cancels {
+            return false;
+        }
+    }
+    (0..conditions.requires).all(|group| {
+        context.iter().any(|hit| {
+            hit.role == Role::Requires(group)
+                && match conditions.within {
+                    Some(n) => {
+                        chars_between(text, hit.range.end, range.start) <= n
+                            && chars_between(text, range.end, hit.range.start) <= n
+                    }
+                    None => in_sentence(hit),
+                }
+        })
+    })
+}

@@ -1,0 +1,7 @@
+//! Stage 5: decide which candidates are findings.
+//!
+//! [`context`] applies each rule's own conditions (scopes, required terms, frames, allow
+//! phrases, validators, word boundaries); configuration and inline suppressions act on the
+//! diagnostics that survive.
+
+pub mod context;

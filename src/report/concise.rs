@@ -1,0 +1,20 @@
+//! One line per diagnostic: `path:line:col: severity rule-id message`.
+
+use super::FileResult;
+use crate::rules::RuleSet;
+
+pub fn render(rules: &RuleSet, file: &FileResult, out: &mut String) {
+    for d in &file.diagnostics {
+        let rule = d.rule(rules);
+        out.push_str(&format!(
+            "{}:{}:{}: {} {} {}「{}」\n",
+            file.display_path(),
+            d.start.line,
+            d.start.column,
+            d.severity,
+            rule.id,
+            rule.message,
+            d.text
+        ));
+    }
+}

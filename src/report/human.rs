@@ -1,0 +1,207 @@
+//! miette graphical reports: the source line, an underline per piece, message, help, rule id
+//! and clause, severity in Chinese and English.
+//!
+//! miette's own `SourceCode` for strings scans from the start of the file for every label; a
+//! line index makes each report cost the lines it shows, not the file.
+
+use std::fmt;
+
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use super::FileResult;
+use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::rules::{Rule, RuleSet, Severity};
+
+/// A file's text with a line index, named for report headers.
+pub struct IndexedSource<'a> {
+    name: String,
+    text: &'a str,
+    lines: LineIndex,
+}
+
+impl<'a> IndexedSource<'a> {
+    pub fn new(name: String, text: &'a str) -> IndexedSource<'a> {
+        IndexedSource {
+            name,
+            lines: LineIndex::new(text),
+            text,
+        }
+    }
+}
+
+impl SourceCode for IndexedSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let start = span.offset();
+        let end = start + span.len();
+        if end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let start_line = self.lines.line_of(start);
+        let end_line = self.lines.line_of(end.saturating_sub(1).max(start));
+        let first = start_line.saturating_sub(context_lines_before);
+        let last = (end_line + context_lines_after).min(self.lines.line_count() - 1);
+        // Without context miette shows the span alone; match its behaviour exactly.
+        let data_start = if context_lines_before == 0 {
+            start
+        } else {
+            self.lines.line_start(first)
+        };
+        let data_end = if context_lines_after == 0 {
+            end
+        } else {
+            self.lines.line_end(last, self.text.len())
+        };
+        let column = if context_lines_before == 0 {
+            start - self.lines.line_start(start_line)
+        } else {
+            0
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[data_start..data_end],
+            (data_start, data_end - data_start).into(),
+            first,
+            column,
+            last - first,
+        )))
+    }
+}
+
+/// One diagnostic as miette sees it.
+struct Report<'a> {
+    rule: &'a Rule,
+    diagnostic: &'a Diagnostic,
+    source: &'a IndexedSource<'a>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.rule.id)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = self.diagnostic.severity;
+        write!(
+            f,
+            "{} {}: {}「{}」",
+            severity.chinese(),
+            severity,
+            self.rule.message,
+            self.diagnostic.text
+        )
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl MietteDiagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.rule.id))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Restrict | Severity::Ban => miette::Severity::Error,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let mut help = self.rule.help.clone();
+        if let Some(replace) = &self.rule.replace {
+            help.push_str(&format!("\n建议改为 suggestion:「{replace}」"));
+        }
+        help.push_str(&format!("\n依据 clause: {}", self.rule.clause));
+        Some(Box::new(help))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let d = self.diagnostic;
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(self.rule.category.clone()),
+            d.span.start..d.span.end,
+        );
+        let pieces = (d.pieces.len() > 1).then(|| {
+            d.pieces
+                .iter()
+                .enumerate()
+                .map(|(i, p)| LabeledSpan::new_with_span(Some(format!("{}", i + 1)), p.clone()))
+        });
+        Some(Box::new(
+            std::iter::once(primary).chain(pieces.into_iter().flatten()),
+        ))
+    }
+}
+
+pub struct HumanRenderer {
+    handler: GraphicalReportHandler,
+}
+
+impl HumanRenderer {
+    pub fn new(color: bool) -> HumanRenderer {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        HumanRenderer {
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_links(false)
+                .with_width(100)
+                .with_context_lines(1),
+        }
+    }
+
+    pub fn render(&self, rules: &RuleSet, file: &FileResult, out: &mut String) {
+        if file.diagnostics.is_empty() {
+            return;
+        }
+        let source = IndexedSource::new(file.display_path(), &file.text);
+        for diagnostic in &file.diagnostics {
+            let report = Report {
+                rule: diagnostic.rule(rules),
+                diagnostic,
+                source: &source,
+            };
+            if self.handler.render_report(out, &report).is_err() {
+                out.push_str(&format!("{report}\n"));
+            }
+            out.push('\n');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexed_source_matches_miettes_own() {
+        let text = "第一行\n第二行有转发到朋友圈\n第三行\n第四行";
+        let indexed = IndexedSource::new("a.md".into(), text);
+        let at = text.find("转发").unwrap();
+        let span: SourceSpan = (at, 6).into();
+        for (before, after) in [(0, 0), (1, 1), (2, 2), (5, 5)] {
+            let ours = indexed.read_span(&span, before, after).unwrap();
+            let theirs = text.read_span(&span, before, after).unwrap();
+            assert_eq!(ours.data(), theirs.data(), "context {before}/{after}");
+            assert_eq!(ours.line(), theirs.line());
+            assert_eq!(ours.column(), theirs.column());
+            assert_eq!(ours.span(), theirs.span());
+        }
+    }
+}

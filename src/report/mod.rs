@@ -1,0 +1,80 @@
+//! Stage 7: reports. Each format turns linted files into text; the CLI prints it.
+
+pub mod concise;
+pub mod human;
+pub mod json;
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::Severity;
+
+/// What the reporters need of one linted file.
+#[derive(Debug)]
+pub struct FileResult {
+    /// As the user named it (relative paths stay relative).
+    pub path: PathBuf,
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileResult {
+    pub fn display_path(&self) -> String {
+        self.path.to_string_lossy().replace('\\', "/")
+    }
+}
+
+/// Counts for the summary line and the JSON summary.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub files_with_diagnostics: usize,
+    pub skipped: usize,
+    pub diagnostics: usize,
+    pub warning: usize,
+    pub restrict: usize,
+    pub ban: usize,
+}
+
+impl Summary {
+    pub fn of(files: &[FileResult], skipped: usize) -> Summary {
+        let mut summary = Summary {
+            files: files.len(),
+            skipped,
+            ..Summary::default()
+        };
+        for file in files {
+            if !file.diagnostics.is_empty() {
+                summary.files_with_diagnostics += 1;
+            }
+            for d in &file.diagnostics {
+                summary.diagnostics += 1;
+                match d.severity {
+                    Severity::Warning => summary.warning += 1,
+                    Severity::Restrict => summary.restrict += 1,
+                    Severity::Ban => summary.ban += 1,
+                }
+            }
+        }
+        summary
+    }
+
+    /// One line for people: files, then diagnostics by severity.
+    pub fn line(&self) -> String {
+        let skipped = if self.skipped > 0 {
+            format!(" ({} skipped)", self.skipped)
+        } else {
+            String::new()
+        };
+        format!(
+            "checked {} file{}{skipped}: {} diagnostic{} — {} 封号风险 ban, {} 限制功能 restrict, {} 警告 warning",
+            self.files,
+            if self.files == 1 { "" } else { "s" },
+            self.diagnostics,
+            if self.diagnostics == 1 { "" } else { "s" },
+            self.ban,
+            self.restrict,
+            self.warning
+        )
+    }
+}

@@ -1,0 +1,23 @@
+//! The built-in packs, compiled into the binary so gzhlint works from any folder.
+
+use super::pack::{load_pack, LoadedPack, PackSource};
+use super::PackError;
+
+/// (file name, contents) of every built-in pack.
+pub const PACKS: [(&str, &str); 4] = [
+    ("inducement.toml", include_str!("../../rules/inducement.toml")),
+    ("false-advertising.toml", include_str!("../../rules/false-advertising.toml")),
+    ("illegal-trading.toml", include_str!("../../rules/illegal-trading.toml")),
+    ("prohibited-content.toml", include_str!("../../rules/prohibited-content.toml")),
+];
+
+pub fn sources() -> Vec<PackSource> {
+    PACKS
+        .iter()
+        .map(|(name, text)| PackSource::new(format!("built-in:rules/{name}"), *text))
+        .collect()
+}
+
+pub fn load() -> Result<Vec<LoadedPack>, PackError> {
+    sources().iter().map(load_pack).collect()
+}

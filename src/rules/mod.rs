@@ -1,0 +1,160 @@
+//! Rule packs: the registry of rules as data (TOML), loaded, validated and compiled once.
+//!
+//! [`pack`] reads and validates a pack, [`compile`] builds the shared automata, [`builtin`]
+//! holds the packs compiled into the binary, [`validators`] the number checks a rule can name.
+
+pub mod builtin;
+pub mod compile;
+pub mod pack;
+pub mod validators;
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::extract::ScopeSet;
+pub use compile::RuleSet;
+pub use pack::{load_pack, PackSource};
+pub use validators::Validator;
+
+/// The platform's penalty tiers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// 警告: fix suggested; publishing is allowed (删文/警告).
+    Warning,
+    /// 限制功能: fix or waive before publishing (feature restriction).
+    Restrict,
+    /// 封号风险: hard stop (account ban).
+    Ban,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Warning, Severity::Restrict, Severity::Ban];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Restrict => "restrict",
+            Severity::Ban => "ban",
+        }
+    }
+
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Severity::Warning => "警告",
+            Severity::Restrict => "限制功能",
+            Severity::Ban => "封号风险",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.name() == text)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Whether applying a rule's `replace` suggestion keeps the author's meaning.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixSafety {
+    /// `--fix` applies it.
+    Safe,
+    /// Shown as a suggestion only.
+    #[default]
+    Unsafe,
+}
+
+/// Metadata of a loaded pack.
+#[derive(Clone, Debug, Serialize)]
+pub struct PackInfo {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    pub sources: Vec<String>,
+    /// Where it was loaded from: `built-in` or a path.
+    pub origin: String,
+}
+
+/// One rule, as the rest of the program sees it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    pub clause: String,
+    pub description: String,
+    pub replace: Option<String>,
+    pub fix: FixSafety,
+    #[serde(serialize_with = "serialize_scopes")]
+    pub scopes: ScopeSet,
+    pub pack: String,
+    pub flag: Vec<String>,
+    pub pass: Vec<String>,
+}
+
+fn serialize_scopes<S: serde::Serializer>(scopes: &ScopeSet, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(scopes.iter().map(|scope| scope.name()))
+}
+
+/// A pack that cannot be used, with the place in its TOML that says why.
+#[derive(Debug, Clone)]
+pub struct PackError {
+    pub origin: String,
+    pub source_text: Arc<String>,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl PackError {
+    /// 1-based line of the error, when it has a place.
+    pub fn line(&self) -> Option<usize> {
+        self.span
+            .as_ref()
+            .map(|s| self.source_text[..s.start.min(self.source_text.len())].matches('\n').count() + 1)
+    }
+}
+
+impl fmt::Display for PackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line() {
+            Some(line) => write!(f, "{}:{}: {}", self.origin, line, self.message),
+            None => write!(f, "{}: {}", self.origin, self.message),
+        }
+    }
+}
+
+impl std::error::Error for PackError {}
+
+impl miette::Diagnostic for PackError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("gzhlint::rule-pack"))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.span.as_ref().map(|_| &*self.source_text as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.span.clone()?;
+        Some(Box::new(std::iter::once(miette::LabeledSpan::new_with_span(
+            Some("here".to_string()),
+            span,
+        ))))
+    }
+}
