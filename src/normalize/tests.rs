@@ -78,3 +78,85 @@ fn mixed_evasions_map_back() {
     assert_eq!(norm(original), "转发到朋友圈领红包");
     assert_eq!(behind(original, View::default(), "领红包"), "領 紅 包");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PHRASES: [&str; 5] = ["转发到朋友圈", "全网最低价", "加微信", "领取红包", "集赞送礼"];
+    const TRADITIONAL: [(char, char); 8] = [
+        ('转', '轉'),
+        ('发', '發'),
+        ('网', '網'),
+        ('价', '價'),
+        ('红', '紅'),
+        ('领', '領'),
+        ('赞', '讚'),
+        ('礼', '禮'),
+    ];
+    const SEPARATORS: [&str; 10] = [" ", "　", "-", "*", "_", "·", "🌟", "\u{200b}", "|", " ~ "];
+    const FILLER: [&str; 8] = ["今天", "天气", "不错", "，", "hello", " ", "。", "123"];
+
+    /// A phrase with evasions applied to each character, and the text it is embedded in.
+    fn evaded() -> impl Strategy<Value = (String, String)> {
+        (
+            0..PHRASES.len(),
+            proptest::collection::vec((0..4u8, 0..SEPARATORS.len()), 8),
+            proptest::collection::vec(0..FILLER.len(), 0..6),
+            proptest::collection::vec(0..FILLER.len(), 0..6),
+        )
+            .prop_map(|(phrase, evasions, before, after)| {
+                let phrase = PHRASES[phrase];
+                let mut text: String = before.iter().map(|&i| FILLER[i]).collect();
+                text.push('，');
+                let count = phrase.chars().count();
+                for (i, c) in phrase.chars().enumerate() {
+                    let (how, separator) = evasions[i % evasions.len()];
+                    let c = match how {
+                        1 => TRADITIONAL
+                            .iter()
+                            .find(|(s, _)| *s == c)
+                            .map_or(c, |(_, t)| *t),
+                        _ => c,
+                    };
+                    text.push(c);
+                    if how >= 2 && i + 1 < count {
+                        text.push_str(SEPARATORS[separator]);
+                    }
+                }
+                text.push('。');
+                text.extend(after.iter().map(|&i| FILLER[i]));
+                (phrase.to_string(), text)
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn matches_map_back_to_exact_original_slices((phrase, text) in evaded()) {
+            let normalized = normalize(&text, View::default());
+            let at = normalized.text.find(&phrase);
+            prop_assert!(at.is_some(), "{:?} not found in {:?} (from {:?})", phrase, normalized.text, text);
+            let at = at.unwrap();
+            let span = normalized.original_span(at..at + phrase.len());
+            prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            prop_assert_eq!(normalize(&text[span.clone()], View::default()).text, phrase.clone());
+            for piece in normalized.original_pieces(at..at + phrase.len()) {
+                prop_assert!(span.start <= piece.start && piece.end <= span.end);
+                prop_assert!(text.is_char_boundary(piece.start) && text.is_char_boundary(piece.end));
+            }
+        }
+
+        #[test]
+        fn any_text_maps_every_range_to_char_boundaries(text in "\\PC{0,40}") {
+            let normalized = normalize(&text, View { digits: true });
+            let boundaries: Vec<usize> = normalized.text.char_indices().map(|(i, _)| i).chain([normalized.text.len()]).collect();
+            for (i, &a) in boundaries.iter().enumerate() {
+                for &b in &boundaries[i + 1..] {
+                    let span = normalized.original_span(a..b);
+                    prop_assert!(span.start <= span.end && span.end <= text.len());
+                    prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+                }
+            }
+        }
+    }
+}

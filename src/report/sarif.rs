@@ -1,0 +1,327 @@
+//! SARIF 2.1.0 report (one document, one run), for code-scanning services such as GitHub's.
+//!
+//! Severity → SARIF `level`:
+//!
+//! | gzhlint severity      | SARIF level |
+//! |-----------------------|-------------|
+//! | `ban` (封号风险)       | `error`     |
+//! | `restrict` (限制功能)  | `error`     |
+//! | `warning` (警告)       | `warning`   |
+//!
+//! SARIF has no level between `warning` and `error`, so `ban` and `restrict` share `error`; the
+//! gzhlint severity itself is kept in `properties.severity` of every rule and result.
+//!
+//! Positions: lines and columns are 1-based and columns count Unicode code points (the run
+//! says `columnKind: "unicodeCodePoints"`); `endColumn` is one past the last character.
+//! `charOffset`/`charLength` count code points of the decoded text. `byteOffset`/`byteLength`
+//! are the diagnostic's byte span; they are written only when the file is UTF-8 without a BOM,
+//! where offsets in the decoded text are offsets in the file. Each artifact records the
+//! encoding the file was decoded from.
+//!
+//! A diagnostic whose text was split by markup (`全网<b>最低价</b>`) has one related location
+//! per source piece; a rule with `replace` gets a fix that puts the replacement in the first
+//! piece and deletes the others, leaving the markup between them in place.
+
+use serde_json::{json, Map, Value};
+
+use super::FileResult;
+use crate::diagnostic::LineIndex;
+use crate::rules::{FixSafety, RuleSet, Severity};
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub const INFORMATION_URI: &str = "https://github.com/gzhlint/gzhlint";
+
+/// How a linted file's text was decoded from its bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArtifactEncoding {
+    /// The encoding's WHATWG name (`UTF-8`, `GBK`, `UTF-16LE` …).
+    pub name: &'static str,
+    /// The file started with a byte-order mark.
+    pub had_bom: bool,
+}
+
+impl ArtifactEncoding {
+    pub const UTF8: ArtifactEncoding = ArtifactEncoding {
+        name: "UTF-8",
+        had_bom: false,
+    };
+
+    /// Byte offsets into the decoded text are byte offsets into the file.
+    fn byte_exact(self) -> bool {
+        self.name == "UTF-8" && !self.had_bom
+    }
+}
+
+/// SARIF `level` of a severity (see the table at the top of this file).
+pub fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Ban | Severity::Restrict => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// The SARIF log for `files`; `encodings[i]` is how `files[i]` was decoded (missing entries are
+/// taken as UTF-8 without BOM).
+pub fn render(rules: &RuleSet, files: &[FileResult], encodings: &[ArtifactEncoding]) -> String {
+    let mut text = serde_json::to_string_pretty(&document(rules, files, encodings))
+        .expect("JSON of owned data");
+    text.push('\n');
+    text
+}
+
+/// The SARIF log as a JSON value.
+pub fn document(rules: &RuleSet, files: &[FileResult], encodings: &[ArtifactEncoding]) -> Value {
+    let descriptors: Vec<Value> = rules.rules.iter().map(rule_descriptor).collect();
+    let mut artifacts = Vec::new();
+    let mut results = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        let encoding = encodings
+            .get(index)
+            .copied()
+            .unwrap_or(ArtifactEncoding::UTF8);
+        let uri = uri_of(&file.display_path());
+        artifacts.push(json!({
+            "location": { "uri": uri },
+            "encoding": encoding.name,
+        }));
+        if file.diagnostics.is_empty() {
+            continue;
+        }
+        let regions = Regions::new(&file.text, encoding.byte_exact());
+        let artifact_location = json!({ "uri": uri, "index": index });
+        for d in &file.diagnostics {
+            let rule = d.rule(rules);
+            let mut result = json!({
+                "ruleId": rule.id,
+                "ruleIndex": d.rule,
+                "level": level(d.severity),
+                "message": { "text": format!("{}「{}」", rule.message, d.text) },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location,
+                        "region": regions.region(d.span.start, d.span.end),
+                    }
+                }],
+                "properties": { "severity": d.severity.name() },
+            });
+            let result_map = result.as_object_mut().expect("an object");
+            if d.pieces.len() > 1 {
+                let related: Vec<Value> = d
+                    .pieces
+                    .iter()
+                    .enumerate()
+                    .map(|(i, piece)| {
+                        json!({
+                            "id": i,
+                            "message": {
+                                "text": format!(
+                                    "片段 piece {}/{}「{}」",
+                                    i + 1,
+                                    d.pieces.len(),
+                                    &file.text[piece.clone()]
+                                )
+                            },
+                            "physicalLocation": {
+                                "artifactLocation": artifact_location,
+                                "region": regions.region(piece.start, piece.end),
+                            }
+                        })
+                    })
+                    .collect();
+                result_map.insert("relatedLocations".into(), Value::Array(related));
+            }
+            if let Some(replacement) = &rule.replace {
+                let replacements: Vec<Value> = d
+                    .pieces
+                    .iter()
+                    .enumerate()
+                    .map(|(i, piece)| {
+                        let mut change = Map::new();
+                        change.insert(
+                            "deletedRegion".into(),
+                            regions.region(piece.start, piece.end),
+                        );
+                        if i == 0 {
+                            change.insert(
+                                "insertedContent".into(),
+                                json!({ "text": replacement }),
+                            );
+                        }
+                        Value::Object(change)
+                    })
+                    .collect();
+                result_map.insert(
+                    "fixes".into(),
+                    json!([{
+                        "description": { "text": format!("改为「{replacement}」") },
+                        "artifactChanges": [{
+                            "artifactLocation": artifact_location,
+                            "replacements": replacements,
+                        }],
+                        "properties": { "safe": rule.fix == FixSafety::Safe },
+                    }]),
+                );
+            }
+            results.push(result);
+        }
+    }
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "gzhlint",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": INFORMATION_URI,
+                    "rules": descriptors,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "artifacts": artifacts,
+            "results": results,
+        }]
+    })
+}
+
+fn rule_descriptor(rule: &crate::rules::Rule) -> Value {
+    let full = if rule.description.trim().is_empty() {
+        &rule.message
+    } else {
+        &rule.description
+    };
+    let help = if rule.clause.is_empty() {
+        rule.help.clone()
+    } else {
+        format!("{}\n依据 clause: {}", rule.help, rule.clause)
+    };
+    json!({
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": { "text": rule.message },
+        "fullDescription": { "text": full },
+        "help": { "text": help },
+        "defaultConfiguration": { "level": level(rule.severity) },
+        "properties": {
+            "category": rule.category,
+            "clause": rule.clause,
+            "severity": rule.severity.name(),
+            "pack": rule.pack,
+        },
+    })
+}
+
+/// Byte offsets → SARIF regions for one file.
+struct Regions<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    /// Code points before the start of each line.
+    chars_before_line: Vec<usize>,
+    byte_exact: bool,
+}
+
+impl<'a> Regions<'a> {
+    fn new(text: &'a str, byte_exact: bool) -> Regions<'a> {
+        let lines = LineIndex::new(text);
+        let mut chars_before_line = Vec::with_capacity(lines.line_count());
+        let mut total = 0;
+        for line in 0..lines.line_count() {
+            chars_before_line.push(total);
+            let start = lines.line_start(line);
+            total += text[start..lines.line_end(line, text.len())].chars().count();
+        }
+        Regions {
+            text,
+            lines,
+            chars_before_line,
+            byte_exact,
+        }
+    }
+
+    fn char_offset(&self, offset: usize) -> usize {
+        let line = self.lines.line_of(offset);
+        self.chars_before_line[line] + self.lines.position(self.text, offset).column - 1
+    }
+
+    fn region(&self, start: usize, end: usize) -> Value {
+        let from = self.lines.position(self.text, start);
+        let to = self.lines.position(self.text, end);
+        let char_offset = self.char_offset(start);
+        let mut region = json!({
+            "startLine": from.line,
+            "startColumn": from.column,
+            "endLine": to.line,
+            "endColumn": to.column,
+            "charOffset": char_offset,
+            "charLength": self.char_offset(end) - char_offset,
+        });
+        if self.byte_exact {
+            let map = region.as_object_mut().expect("an object");
+            map.insert("byteOffset".into(), json!(start));
+            map.insert("byteLength".into(), json!(end - start));
+        }
+        region
+    }
+}
+
+/// A report path as a URI reference: forward slashes, and every byte that may not stand in a
+/// URI path (spaces, `%`, `#`, `?`, non-ASCII …) percent-encoded as UTF-8. A Windows drive path
+/// becomes a `file:` URI; a relative path whose first segment holds `:` gets `./` so it is not
+/// read as a scheme.
+pub fn uri_of(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let bytes = path.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    let mut uri = String::with_capacity(path.len() + 8);
+    if drive {
+        uri.push_str("file:///");
+    } else if !path.starts_with('/')
+        && path.split('/').next().is_some_and(|first| first.contains(':'))
+    {
+        uri.push_str("./");
+    }
+    for (i, &b) in bytes.iter().enumerate() {
+        let keep = b.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=@/".contains(&b)
+            || (b == b':' && (!drive || i == 1 || i > 1));
+        if keep {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris() {
+        assert_eq!(uri_of("drafts/a.md"), "drafts/a.md");
+        assert_eq!(uri_of("drafts\\a b.md"), "drafts/a%20b.md");
+        assert_eq!(uri_of("稿件/100%#1.md"), "%E7%A8%BF%E4%BB%B6/100%25%231.md");
+        assert_eq!(uri_of("C:\\x\\a.md"), "file:///C:/x/a.md");
+        assert_eq!(uri_of("a:b.md"), "./a:b.md");
+        assert_eq!(uri_of("/tmp/a.md"), "/tmp/a.md");
+    }
+
+    #[test]
+    fn regions_count_code_points() {
+        let text = "第一行\n全网最低价";
+        let regions = Regions::new(text, true);
+        let start = text.find("最低").unwrap();
+        let region = regions.region(start, start + "最低价".len());
+        assert_eq!(
+            region,
+            json!({
+                "startLine": 2, "startColumn": 3, "endLine": 2, "endColumn": 6,
+                "charOffset": 6, "charLength": 3,
+                "byteOffset": start, "byteLength": 9,
+            })
+        );
+        let regions = Regions::new(text, false);
+        assert!(regions.region(start, start + 3).get("byteOffset").is_none());
+    }
+}
