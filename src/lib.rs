@@ -10,7 +10,9 @@
 pub mod extract;
 pub mod normalize;
 pub mod source;
+pub mod config;
 pub mod diagnostic;
+pub mod error;
 pub mod filter;
 pub mod lint;
 pub mod matching;

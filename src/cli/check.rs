@@ -1,6 +1,8 @@
-//! `gzhlint check`: find the drafts, lint them in parallel, print reports in input order.
+//! `gzhlint check`: find the drafts (or read one from standard input), lint them in parallel,
+//! print reports in input order.
 
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
@@ -9,6 +11,7 @@ use super::{load_rules, ColorChoice, FailOn, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDIN
 use crate::extract::Format;
 use crate::lint::lint_bytes;
 use crate::normalize::normalize;
+use crate::report::sarif::ArtifactEncoding;
 use crate::report::{self, FileResult, Summary};
 use crate::rules::RuleSet;
 
@@ -20,12 +23,28 @@ pub enum OutputFormat {
     Concise,
     /// One JSON document (see the README for the schema).
     Json,
+    /// One SARIF 2.1.0 document (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`), one line per diagnostic.
+    Github,
+    /// One JUnit XML document: a test case per file, a failure per diagnostic.
+    Junit,
 }
+
+/// Shown as the path of a draft read with `--stdin` and no `--stdin-filename`.
+const STDIN_NAME: &str = "<stdin>";
 
 #[derive(Args)]
 pub struct CheckArgs {
     /// Files or folders to lint (default: the current folder).
     paths: Vec<PathBuf>,
+    /// Lint one draft read from standard input instead of files.
+    #[arg(long, conflicts_with = "paths")]
+    stdin: bool,
+    /// With --stdin: the path shown in reports; its extension picks the format
+    /// (.md, .html, .txt …; Markdown when not given).
+    #[arg(long, value_name = "NAME", requires = "stdin")]
+    stdin_filename: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
@@ -46,9 +65,35 @@ pub struct CheckArgs {
     explain_normalization: bool,
 }
 
+/// A draft to lint: a file, or bytes already read from standard input.
+struct Input {
+    /// The path shown in reports.
+    path: PathBuf,
+    format: Format,
+    /// `None`: read `path`.
+    bytes: Option<Vec<u8>>,
+}
+
+impl Input {
+    fn file(path: PathBuf) -> Input {
+        Input {
+            format: Format::from_path(&path),
+            path,
+            bytes: None,
+        }
+    }
+
+    fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        match &self.bytes {
+            Some(bytes) => Ok(bytes.as_slice().into()),
+            None => std::fs::read(&self.path).map(Into::into),
+        }
+    }
+}
+
 /// One input after linting, or why it was not linted.
 enum Outcome {
-    Linted(FileResult),
+    Linted(FileResult, ArtifactEncoding),
     Skipped { path: PathBuf, reason: String },
     Failed { path: PathBuf, reason: String },
 }
@@ -57,16 +102,33 @@ pub fn run(args: CheckArgs) -> i32 {
     let Some((rules, _)) = load_rules(&args.rules) else {
         return EXIT_ERROR;
     };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let files = match collect_files(&paths) {
-        Ok(files) => files,
-        Err(message) => {
-            eprintln!("gzhlint: error: {message}");
+    let inputs = if args.stdin {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
+            eprintln!("gzhlint: error: cannot read standard input: {e}");
             return EXIT_ERROR;
+        }
+        let (path, format) = match &args.stdin_filename {
+            Some(name) => (name.clone(), Format::from_path(name)),
+            None => (PathBuf::from(STDIN_NAME), Format::Markdown),
+        };
+        vec![Input {
+            path,
+            format,
+            bytes: Some(bytes),
+        }]
+    } else {
+        let paths = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
+        match collect_files(&paths) {
+            Ok(files) => files.into_iter().map(Input::file).collect::<Vec<_>>(),
+            Err(message) => {
+                eprintln!("gzhlint: error: {message}");
+                return EXIT_ERROR;
+            }
         }
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
@@ -85,23 +147,24 @@ pub fn run(args: CheckArgs) -> i32 {
         }
     };
     if args.explain_normalization {
-        return explain_normalization(&rules, &files);
+        return explain_normalization(&rules, &inputs);
     }
     let renderer = report::human::HumanRenderer::new(args.color.enabled());
-    let human = args.format == OutputFormat::Human;
-    let concise = args.format == OutputFormat::Concise;
-    // Each worker lints and renders its file; output is printed in input order.
+    let format = args.format;
+    // Each worker lints and renders its file; output is printed in input order. Whole-document
+    // formats (JSON, SARIF, JUnit) are rendered once all files are linted.
     let outcomes: Vec<(Outcome, String)> = pool.install(|| {
-        files
+        inputs
             .par_iter()
-            .map(|path| {
-                let outcome = lint_file(&rules, path);
+            .map(|input| {
+                let outcome = lint_input(&rules, input);
                 let mut text = String::new();
-                if let Outcome::Linted(file) = &outcome {
-                    if human {
-                        renderer.render(&rules, file, &mut text);
-                    } else if concise {
-                        report::concise::render(&rules, file, &mut text);
+                if let Outcome::Linted(file, _) = &outcome {
+                    match format {
+                        OutputFormat::Human => renderer.render(&rules, file, &mut text),
+                        OutputFormat::Concise => report::concise::render(&rules, file, &mut text),
+                        OutputFormat::Github => report::github::render(&rules, file, &mut text),
+                        OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit => {}
                     }
                 }
                 (outcome, text)
@@ -109,13 +172,17 @@ pub fn run(args: CheckArgs) -> i32 {
             .collect()
     });
     let mut results = Vec::new();
+    let mut encodings = Vec::new();
     let mut skipped = 0;
     let mut failed = false;
     let mut stdout = String::new();
     for (outcome, text) in outcomes {
         stdout.push_str(&text);
         match outcome {
-            Outcome::Linted(file) => results.push(file),
+            Outcome::Linted(file, encoding) => {
+                results.push(file);
+                encodings.push(encoding);
+            }
             Outcome::Skipped { path, reason } => {
                 skipped += 1;
                 eprintln!("gzhlint: note: skipped {}: {reason}", path.display());
@@ -129,7 +196,11 @@ pub fn run(args: CheckArgs) -> i32 {
     let summary = Summary::of(&results, skipped);
     match args.format {
         OutputFormat::Json => stdout.push_str(&report::json::render(&rules, &results, summary)),
-        OutputFormat::Human | OutputFormat::Concise => {
+        OutputFormat::Sarif => {
+            stdout.push_str(&report::sarif::render(&rules, &results, &encodings));
+        }
+        OutputFormat::Junit => stdout.push_str(&report::junit::render(&rules, &results, summary)),
+        OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github => {
             stdout.push_str(&summary.line());
             stdout.push('\n');
         }
@@ -150,8 +221,9 @@ pub fn run(args: CheckArgs) -> i32 {
     }
 }
 
-fn lint_file(rules: &RuleSet, path: &Path) -> Outcome {
-    let bytes = match std::fs::read(path) {
+fn lint_input(rules: &RuleSet, input: &Input) -> Outcome {
+    let path = input.path.as_path();
+    let bytes = match input.read() {
         Ok(bytes) => bytes,
         Err(e) => {
             return Outcome::Failed {
@@ -160,7 +232,7 @@ fn lint_file(rules: &RuleSet, path: &Path) -> Outcome {
             }
         }
     };
-    match lint_bytes(rules, &bytes, Format::from_path(path)) {
+    match lint_bytes(rules, &bytes, input.format) {
         Ok(linted) => {
             if linted.source.had_errors {
                 let line = linted.source.text[..linted.source.text.find('\u{FFFD}').unwrap_or(0)]
@@ -173,11 +245,18 @@ fn lint_file(rules: &RuleSet, path: &Path) -> Outcome {
                     linted.source.encoding.name()
                 );
             }
-            Outcome::Linted(FileResult {
-                path: path.to_path_buf(),
-                text: linted.source.text,
-                diagnostics: linted.diagnostics,
-            })
+            let encoding = ArtifactEncoding {
+                name: linted.source.encoding.name(),
+                had_bom: linted.source.had_bom,
+            };
+            Outcome::Linted(
+                FileResult {
+                    path: path.to_path_buf(),
+                    text: linted.source.text,
+                    diagnostics: linted.diagnostics,
+                },
+                encoding,
+            )
         }
         Err(_) => Outcome::Skipped {
             path: path.to_path_buf(),
@@ -206,9 +285,13 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         for entry in walker {
             let entry = entry.map_err(|e| format!("{}: {e}", path.display()))?;
             let is_draft = entry.file_type().is_some_and(|t| t.is_file())
-                && entry.path().extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                    Format::LINTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                });
+                && entry
+                    .path()
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| {
+                        Format::LINTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
+                    });
             if is_draft {
                 found.push(entry.into_path());
             }
@@ -219,9 +302,10 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-fn explain_normalization(rules: &RuleSet, files: &[PathBuf]) -> i32 {
-    for path in files {
-        let Ok(bytes) = std::fs::read(path) else {
+fn explain_normalization(rules: &RuleSet, inputs: &[Input]) -> i32 {
+    for input in inputs {
+        let path = &input.path;
+        let Ok(bytes) = input.read() else {
             eprintln!("gzhlint: error: {}: cannot read", path.display());
             return EXIT_ERROR;
         };
@@ -229,7 +313,7 @@ fn explain_normalization(rules: &RuleSet, files: &[PathBuf]) -> i32 {
             eprintln!("gzhlint: note: skipped {}: binary file", path.display());
             continue;
         };
-        let extracted = crate::extract::extract(&source.text, Format::from_path(path));
+        let extracted = crate::extract::extract(&source.text, input.format);
         let lines = crate::diagnostic::LineIndex::new(&source.text);
         for block in &extracted.blocks {
             let line = block
@@ -240,8 +324,15 @@ fn explain_normalization(rules: &RuleSet, files: &[PathBuf]) -> i32 {
             println!("{}:{line} [{}]", path.display(), scopes.join(","));
             println!("  text:       {}", block.text.replace('\n', "⏎"));
             for matcher in &rules.views {
-                let label = if matcher.view.digits { "digits:    " } else { "normalized:" };
-                println!("  {label} {}", normalize(&block.text, matcher.view).text.replace('\n', "⏎"));
+                let label = if matcher.view.digits {
+                    "digits:    "
+                } else {
+                    "normalized:"
+                };
+                println!(
+                    "  {label} {}",
+                    normalize(&block.text, matcher.view).text.replace('\n', "⏎")
+                );
             }
         }
     }

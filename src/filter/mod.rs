@@ -5,3 +5,4 @@
 //! diagnostics that survive.
 
 pub mod context;
+pub mod suppress;

@@ -1,8 +1,11 @@
 //! Stage 7: reports. Each format turns linted files into text; the CLI prints it.
 
 pub mod concise;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::path::PathBuf;
 

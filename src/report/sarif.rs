@@ -142,10 +142,7 @@ pub fn document(rules: &RuleSet, files: &[FileResult], encodings: &[ArtifactEnco
                             regions.region(piece.start, piece.end),
                         );
                         if i == 0 {
-                            change.insert(
-                                "insertedContent".into(),
-                                json!({ "text": replacement }),
-                            );
+                            change.insert("insertedContent".into(), json!({ "text": replacement }));
                         }
                         Value::Object(change)
                     })
@@ -228,7 +225,9 @@ impl<'a> Regions<'a> {
         for line in 0..lines.line_count() {
             chars_before_line.push(total);
             let start = lines.line_start(line);
-            total += text[start..lines.line_end(line, text.len())].chars().count();
+            total += text[start..lines.line_end(line, text.len())]
+                .chars()
+                .count();
         }
         Regions {
             text,
@@ -276,15 +275,15 @@ pub fn uri_of(path: &str) -> String {
     if drive {
         uri.push_str("file:///");
     } else if !path.starts_with('/')
-        && path.split('/').next().is_some_and(|first| first.contains(':'))
+        && path
+            .split('/')
+            .next()
+            .is_some_and(|first| first.contains(':'))
     {
         uri.push_str("./");
     }
-    for (i, &b) in bytes.iter().enumerate() {
-        let keep = b.is_ascii_alphanumeric()
-            || b"-._~!$&'()*+,;=@/".contains(&b)
-            || (b == b':' && (!drive || i == 1 || i > 1));
-        if keep {
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b) {
             uri.push(b as char);
         } else {
             uri.push_str(&format!("%{b:02X}"));

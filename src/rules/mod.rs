@@ -9,8 +9,6 @@ pub mod pack;
 pub mod validators;
 
 use std::fmt;
-use std::ops::Range;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +100,16 @@ pub struct Rule {
     pub pack: String,
     pub flag: Vec<String>,
     pub pass: Vec<String>,
+    /// Set for rules that gzhlint itself reports (about suppressions) rather than matches.
+    pub emitted_by: Option<EmittedBy>,
+}
+
+/// Which part of gzhlint reports a rule that matches no text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmittedBy {
+    /// Inline suppression comments: unused, without a reason, or malformed.
+    Suppressions,
 }
 
 fn serialize_scopes<S: serde::Serializer>(scopes: &ScopeSet, s: S) -> Result<S::Ok, S::Error> {
@@ -109,52 +117,4 @@ fn serialize_scopes<S: serde::Serializer>(scopes: &ScopeSet, s: S) -> Result<S::
 }
 
 /// A pack that cannot be used, with the place in its TOML that says why.
-#[derive(Debug, Clone)]
-pub struct PackError {
-    pub origin: String,
-    pub source_text: Arc<String>,
-    pub span: Option<Range<usize>>,
-    pub message: String,
-    pub help: Option<String>,
-}
-
-impl PackError {
-    /// 1-based line of the error, when it has a place.
-    pub fn line(&self) -> Option<usize> {
-        self.span
-            .as_ref()
-            .map(|s| self.source_text[..s.start.min(self.source_text.len())].matches('\n').count() + 1)
-    }
-}
-
-impl fmt::Display for PackError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line() {
-            Some(line) => write!(f, "{}:{}: {}", self.origin, line, self.message),
-            None => write!(f, "{}: {}", self.origin, self.message),
-        }
-    }
-}
-
-impl std::error::Error for PackError {}
-
-impl miette::Diagnostic for PackError {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new("gzhlint::rule-pack"))
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.span.as_ref().map(|_| &*self.source_text as &dyn miette::SourceCode)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let span = self.span.clone()?;
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new_with_span(
-            Some("here".to_string()),
-            span,
-        ))))
-    }
-}
+pub type PackError = crate::error::SpannedError;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{FixSafety, PackError, PackInfo, Rule, Severity, Validator};
+use super::{EmittedBy, FixSafety, PackError, PackInfo, Rule, Severity, Validator};
 use crate::extract::{Scope, ScopeSet};
 
 /// The text of a pack and where it came from.
@@ -93,6 +93,7 @@ struct RawRule {
     flag: Vec<String>,
     #[serde(default)]
     pass: Vec<String>,
+    emitted_by: Option<EmittedBy>,
 }
 
 /// What a rule matches and the context that turns a match on or off, with term sets expanded.
@@ -186,7 +187,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                 ))
             }
         }
-        if raw_rule.phrases.is_empty() && raw_rule.patterns.is_empty() {
+        if raw_rule.phrases.is_empty() && raw_rule.patterns.is_empty() && raw_rule.emitted_by.is_none() {
             return Err(error(
                 Some(id_span),
                 format!("rule {id:?} has neither phrases nor patterns"),
@@ -260,6 +261,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                 pack: pack_id.clone(),
                 flag: raw_rule.flag,
                 pass: raw_rule.pass,
+                emitted_by: raw_rule.emitted_by,
             },
             matching,
         ));

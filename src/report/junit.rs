@@ -1,0 +1,100 @@
+//! JUnit XML report: one `<testsuite name="gzhlint">`, one `<testcase>` per linted file, one
+//! `<failure>` per diagnostic (type = rule id). A file without diagnostics is a passing test.
+//!
+//! `tests` counts linted files and `failures` the files with at least one diagnostic (so
+//! `failures <= tests`, as CI dashboards expect). Each failure's text is the location, the
+//! severity, the help, the suggestion and the clause.
+
+use super::{FileResult, Summary};
+use crate::rules::RuleSet;
+
+pub fn render(rules: &RuleSet, files: &[FileResult], summary: Summary) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuite name=\"gzhlint\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n",
+        summary.files, summary.files_with_diagnostics
+    ));
+    for file in files {
+        let path = file.display_path();
+        let open = format!(
+            "  <testcase classname=\"gzhlint\" name=\"{}\"",
+            escape(&path)
+        );
+        if file.diagnostics.is_empty() {
+            out.push_str(&open);
+            out.push_str("/>\n");
+            continue;
+        }
+        out.push_str(&open);
+        out.push_str(">\n");
+        for d in &file.diagnostics {
+            let rule = d.rule(rules);
+            let message = format!("{}「{}」", rule.message, d.text);
+            let mut body = format!(
+                "{path}:{}:{}: {} ({}) {} {message}",
+                d.start.line,
+                d.start.column,
+                d.severity.name(),
+                d.severity.chinese(),
+                rule.id
+            );
+            if !rule.help.is_empty() {
+                body.push_str(&format!("\nhelp: {}", rule.help));
+            }
+            if let Some(replace) = &rule.replace {
+                body.push_str(&format!("\nsuggestion: 「{replace}」"));
+            }
+            if !rule.clause.is_empty() {
+                body.push_str(&format!("\nclause: {}", rule.clause));
+            }
+            out.push_str(&format!(
+                "    <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                escape(&rule.id),
+                escape(&message),
+                escape_text(&body)
+            ));
+        }
+        out.push_str("  </testcase>\n");
+    }
+    out.push_str("</testsuite>\n");
+    out
+}
+
+/// Escapes element content: like [`escape`], but line breaks stay literal for readability.
+pub fn escape_text(text: &str) -> String {
+    escape(text).replace("&#10;", "\n")
+}
+
+/// Escapes text for XML content and attribute values. Line breaks and tabs become character
+/// references so attribute values keep them; characters XML 1.0 cannot hold become U+FFFD.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            escape("a&b<c>\"d'\n\u{1}"),
+            "a&amp;b&lt;c&gt;&quot;d&apos;&#10;\u{fffd}"
+        );
+    }
+}
