@@ -7,7 +7,9 @@
 //! [`filter`] (context, configuration, suppressions) → [`diagnostic`] → [`report`].
 //! [`rules`] loads and compiles rule packs; [`lint`] drives one file through the stages.
 
+pub mod baseline;
 pub mod extract;
+pub mod fix;
 pub mod normalize;
 pub mod source;
 pub mod config;
