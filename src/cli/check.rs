@@ -43,7 +43,7 @@ pub struct CheckArgs {
     stdin: bool,
     /// With --stdin: the path shown in reports; its extension picks the format
     /// (.md, .html, .txt …; Markdown when not given).
-    #[arg(long, value_name = "NAME", requires = "stdin")]
+    #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
@@ -99,6 +99,11 @@ enum Outcome {
 }
 
 pub fn run(args: CheckArgs) -> i32 {
+    // clap's `requires` counts the flag's default `false` as present, so check here.
+    if args.stdin_filename.is_some() && !args.stdin {
+        eprintln!("gzhlint: error: --stdin-filename needs --stdin");
+        return EXIT_ERROR;
+    }
     let Some((rules, _)) = load_rules(&args.rules) else {
         return EXIT_ERROR;
     };

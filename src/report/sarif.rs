@@ -264,13 +264,14 @@ impl<'a> Regions<'a> {
 }
 
 /// A report path as a URI reference: forward slashes, and every byte that may not stand in a
-/// URI path (spaces, `%`, `#`, `?`, non-ASCII …) percent-encoded as UTF-8. A Windows drive path
-/// becomes a `file:` URI; a relative path whose first segment holds `:` gets `./` so it is not
+/// URI path (spaces, `%`, `#`, `?`, non-ASCII …) percent-encoded as UTF-8. A Windows absolute
+/// path (`C:\…`) becomes a `file:` URI; a relative path whose first segment holds `:` gets `./` so it is not
 /// read as a scheme.
 pub fn uri_of(path: &str) -> String {
     let path = path.replace('\\', "/");
     let bytes = path.as_bytes();
-    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    let drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
     let mut uri = String::with_capacity(path.len() + 8);
     if drive {
         uri.push_str("file:///");
