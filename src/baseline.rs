@@ -35,13 +35,17 @@ struct BaselineFile {
 
 /// The entry that identifies `diagnostic` in `text` (the file's decoded text).
 pub fn entry(rules: &RuleSet, path: &str, text: &str, diagnostic: &Diagnostic) -> Entry {
-    let line_start = text[..diagnostic.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text[..diagnostic.span.start]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let line_end = text[diagnostic.span.end..]
         .find('\n')
         .map_or(text.len(), |i| diagnostic.span.end + i);
     let before: String = {
         let chars: Vec<char> = text[line_start..diagnostic.span.start].chars().collect();
-        chars[chars.len().saturating_sub(CONTEXT)..].iter().collect()
+        chars[chars.len().saturating_sub(CONTEXT)..]
+            .iter()
+            .collect()
     };
     let after: String = text[diagnostic.span.end..line_end]
         .chars()
@@ -51,7 +55,12 @@ pub fn entry(rules: &RuleSet, path: &str, text: &str, diagnostic: &Diagnostic) -
         path: path.to_string(),
         rule: rules.rules[diagnostic.rule].id.clone(),
         text: diagnostic.text.clone(),
-        context: format!("{}⟦{}⟧{}", before.trim_start(), &text[diagnostic.span.clone()], after.trim_end()),
+        context: format!(
+            "{}⟦{}⟧{}",
+            before.trim_start(),
+            &text[diagnostic.span.clone()],
+            after.trim_end()
+        ),
     }
 }
 
@@ -65,7 +74,12 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, SpannedError> {
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            SpannedError::new(&origin, &Arc::new(String::new()), None, format!("cannot read baseline: {e}"))
+            SpannedError::new(
+                &origin,
+                &Arc::new(String::new()),
+                None,
+                format!("cannot read baseline: {e}"),
+            )
         })?;
         let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
             let text = Arc::new(text.clone());
@@ -76,8 +90,13 @@ impl Baseline {
                 .sum::<usize>()
                 + e.column().saturating_sub(1);
             let offset = offset.min(text.len());
-            SpannedError::new(&origin, &text, Some(offset..offset), format!("invalid baseline: {e}"))
-                .with_help("write one with `gzhlint check --write-baseline FILE`")
+            SpannedError::new(
+                &origin,
+                &text,
+                Some(offset..offset),
+                format!("invalid baseline: {e}"),
+            )
+            .with_help("write one with `gzhlint check --write-baseline FILE`")
         })?;
         if file.version != 1 {
             return Err(SpannedError::new(
@@ -92,6 +111,18 @@ impl Baseline {
             *remaining.entry(entry).or_insert(0) += 1;
         }
         Ok(Baseline { remaining })
+    }
+
+    /// The entries recorded for one file, for a worker to use up on its own.
+    pub fn for_path(&self, path: &str) -> Baseline {
+        Baseline {
+            remaining: self
+                .remaining
+                .iter()
+                .filter(|(entry, _)| entry.path == path)
+                .map(|(entry, count)| (entry.clone(), *count))
+                .collect(),
+        }
     }
 
     /// Whether `entry` was recorded (and not yet used up).

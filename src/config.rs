@@ -184,7 +184,12 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, SpannedError> {
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            SpannedError::new(&origin, &Arc::new(String::new()), None, format!("cannot read: {e}"))
+            SpannedError::new(
+                &origin,
+                &Arc::new(String::new()),
+                None,
+                format!("cannot read: {e}"),
+            )
         })?;
         Config::parse(path, text)
     }
@@ -201,13 +206,17 @@ impl Config {
         })?;
         let root = path
             .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         let fail_on = match &raw.fail_on {
             Some(value) => Some(FailOn::parse(value.get_ref()).ok_or_else(|| {
                 error(
                     value.span(),
-                    format!("fail_on {:?} must be warning, restrict, ban or never", value.get_ref()),
+                    format!(
+                        "fail_on {:?} must be warning, restrict, ban or never",
+                        value.get_ref()
+                    ),
                 )
             })?),
             None => None,
@@ -247,7 +256,11 @@ impl Config {
         let mut overrides = Vec::new();
         for raw_override in &raw.overrides {
             overrides.push(Override {
-                paths: raw_override.paths.iter().map(|p| p.get_ref().clone()).collect(),
+                paths: raw_override
+                    .paths
+                    .iter()
+                    .map(|p| p.get_ref().clone())
+                    .collect(),
                 globs: globs(&raw_override.paths)?,
                 rules: settings(&raw_override.rules)?,
             });
@@ -294,20 +307,23 @@ impl Config {
         Ok(())
     }
 
-    fn relative<'p>(&self, path: &'p Path) -> &'p Path {
-        path.strip_prefix(&self.root)
-            .or_else(|_| path.strip_prefix("./"))
-            .unwrap_or(path)
+    /// `path` relative to this configuration's folder, for glob matching.
+    fn relative(&self, path: &Path) -> PathBuf {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        absolute
+            .strip_prefix(&self.root)
+            .map(Path::to_path_buf)
+            .unwrap_or(absolute)
     }
 
     /// Whether a file found by walking a folder is linted.
     pub fn selects(&self, path: &Path) -> bool {
         let relative = self.relative(path);
-        !self.exclude_globs.is_match(relative)
+        !self.exclude_globs.is_match(&relative)
             && self
                 .include_globs
                 .as_ref()
-                .is_none_or(|globs| globs.is_match(relative))
+                .is_none_or(|globs| globs.is_match(&relative))
     }
 
     /// The severity of `rule` in `path`, or `None` when it is off.
@@ -317,7 +333,7 @@ impl Config {
         let tables = std::iter::once(&self.rules).chain(
             self.overrides
                 .iter()
-                .filter(|o| o.globs.is_match(relative))
+                .filter(|o| o.globs.is_match(&relative))
                 .map(|o| &o.rules),
         );
         for table in tables {
@@ -424,8 +440,16 @@ rules = { "inducement" = "off", "false_advertising" = "warning" }
 "#,
         )
         .unwrap();
-        let absolute = rule("false_advertising.absolute", "false_advertising", Severity::Warning);
-        let health = rule("false_advertising.health", "false_advertising", Severity::Restrict);
+        let absolute = rule(
+            "false_advertising.absolute",
+            "false_advertising",
+            Severity::Warning,
+        );
+        let health = rule(
+            "false_advertising.health",
+            "false_advertising",
+            Severity::Restrict,
+        );
         let share = rule("inducement.share", "inducement", Severity::Restrict);
         let news = Path::new("/p/news/a.md");
         let ad = Path::new("/p/ads/b.md");
@@ -455,7 +479,11 @@ rules = { "inducement" = "off", "false_advertising" = "warning" }
         assert_eq!(&text[e.span.clone().unwrap()], "\"loud\"");
         let text = "colour = 1";
         let e = parse(text).unwrap_err();
-        assert!(e.message.contains("unknown field `colour`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown field `colour`"),
+            "{}",
+            e.message
+        );
         assert_eq!(e.line(), Some(1));
         let text = "\nexclude = [\"a/[\"]";
         let e = parse(text).unwrap_err();

@@ -90,7 +90,10 @@ mod tests {
         let index = LineIndex::new(text);
         let at = text.find("转发").unwrap();
         assert_eq!(index.position(text, at), Position { line: 2, column: 4 });
-        assert_eq!(index.position(text, text.len()), Position { line: 3, column: 4 });
+        assert_eq!(
+            index.position(text, text.len()),
+            Position { line: 3, column: 4 }
+        );
         assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
     }
 }

@@ -26,17 +26,21 @@ pub fn safe_edits(rules: &RuleSet, text: &str, diagnostics: &[Diagnostic]) -> Ve
         .filter_map(|d| {
             let rule = &rules.rules[d.rule];
             let replacement = rule.replace.as_ref()?;
-            (rule.fix == FixSafety::Safe && text.get(d.span.clone()) == Some(d.text.as_str()))
-                .then(|| Edit {
+            (rule.fix == FixSafety::Safe && text.get(d.span.clone()) == Some(d.text.as_str())).then(
+                || Edit {
                     range: d.span.clone(),
                     replacement: replacement.clone(),
-                })
+                },
+            )
         })
         .collect();
     edits.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
     let mut kept: Vec<Edit> = Vec::with_capacity(edits.len());
     for edit in edits {
-        if kept.last().is_none_or(|last| last.range.end <= edit.range.start) {
+        if kept
+            .last()
+            .is_none_or(|last| last.range.end <= edit.range.start)
+        {
             kept.push(edit);
         }
     }
@@ -89,7 +93,10 @@ pub fn encode(text: &str, source: &SourceText) -> Option<Vec<u8>> {
 /// Replaces `path` with `bytes` through a temporary file in the same folder and a rename, so a
 /// crash never leaves a half-written draft. Permissions are kept.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let permissions = std::fs::metadata(path)?.permissions();
     let mut temp = tempfile::NamedTempFile::new_in(folder)?;
     temp.write_all(bytes)?;

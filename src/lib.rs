@@ -8,16 +8,16 @@
 //! [`rules`] loads and compiles rule packs; [`lint`] drives one file through the stages.
 
 pub mod baseline;
-pub mod extract;
-pub mod fix;
-pub mod normalize;
-pub mod source;
+pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod extract;
 pub mod filter;
+pub mod fix;
 pub mod lint;
 pub mod matching;
-pub mod rules;
+pub mod normalize;
 pub mod report;
-pub mod cli;
+pub mod rules;
+pub mod source;

@@ -78,7 +78,11 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
 }
 
 /// Lints a short text as a single block in the given scopes (rule examples, `--stdin` snippets).
-pub fn lint_snippet(rules: &RuleSet, text: &str, scopes: crate::extract::ScopeSet) -> Vec<Diagnostic> {
+pub fn lint_snippet(
+    rules: &RuleSet,
+    text: &str,
+    scopes: crate::extract::ScopeSet,
+) -> Vec<Diagnostic> {
     let mut block = Block::new(scopes);
     block.push_literal(text, 0);
     lint_blocks(rules, text, &[block])

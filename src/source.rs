@@ -70,7 +70,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     }
     let pairs = sample.len() / 2;
     let even_nuls = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd_nuls = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd_nuls = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     if odd_nuls * 10 >= pairs * 3 && even_nuls * 50 < pairs {
         Some(encoding_rs::UTF_16LE)
     } else if even_nuls * 10 >= pairs * 3 && odd_nuls * 50 < pairs {
@@ -118,7 +123,8 @@ mod tests {
         assert_eq!(decoded.text, SAMPLE);
         assert_eq!(decoded.encoding, encoding_rs::GBK);
 
-        let traditional = "轉發到朋友圈領取紅包，這是一段足夠長的繁體中文文本，用來讓編碼檢測器有把握。";
+        let traditional =
+            "轉發到朋友圈領取紅包，這是一段足夠長的繁體中文文本，用來讓編碼檢測器有把握。";
         let (big5, _, _) = encoding_rs::BIG5.encode(traditional);
         let decoded = decode(&big5).unwrap();
         assert_eq!(decoded.text, traditional);

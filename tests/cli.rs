@@ -138,7 +138,10 @@ fn json_report_has_exact_spans_and_pieces() {
     assert_eq!(d["text"], "紫色大象");
     let start = d["start"].as_u64().unwrap() as usize;
     let end = d["end"].as_u64().unwrap() as usize;
-    assert_eq!(&html[start..end], r#"紫</span><span leaf="">色</span>&#x5927;象"#);
+    assert_eq!(
+        &html[start..end],
+        r#"紫</span><span leaf="">色</span>&#x5927;象"#
+    );
     let pieces: Vec<&str> = d["pieces"]
         .as_array()
         .unwrap()
@@ -146,7 +149,10 @@ fn json_report_has_exact_spans_and_pieces() {
         .map(|p| &html[p["start"].as_u64().unwrap() as usize..p["end"].as_u64().unwrap() as usize])
         .collect();
     assert_eq!(pieces, ["紫", "色", "&#x5927;象"]);
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(19)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(19))
+    );
     assert_eq!(d["fix"]["replacement"], "灰色大象");
     assert_eq!(d["fix"]["safe"], true);
     assert_eq!(json["summary"]["files"], 1);
@@ -160,7 +166,9 @@ fn human_report_shows_source_severity_help_and_clause() {
     p.check(&["a.md"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("限制功能 restrict: 出现了紫色动物「紫色大象」"))
+        .stdout(predicate::str::contains(
+            "限制功能 restrict: 出现了紫色动物「紫色大象」",
+        ))
         .stdout(predicate::str::contains("testing.purple_animal"))
         .stdout(predicate::str::contains("[a.md:3:"))
         .stdout(predicate::str::contains("这里有紫色大象。"))
@@ -178,13 +186,25 @@ fn output_is_identical_for_any_thread_count() {
             &format!("第{i}篇\n\n紫色大象和蓝色鲸鱼。\n\n```\n紫色大象\n```\n"),
         );
     }
-    let one = p.check(&["-j", "1", "--format", "json", "drafts"]).output().unwrap();
-    let two = p.check(&["-j", "2", "--format", "json", "drafts"]).output().unwrap();
-    let four = p.check(&["-j", "4", "--format", "json", "drafts"]).output().unwrap();
+    let one = p
+        .check(&["-j", "1", "--format", "json", "drafts"])
+        .output()
+        .unwrap();
+    let two = p
+        .check(&["-j", "2", "--format", "json", "drafts"])
+        .output()
+        .unwrap();
+    let four = p
+        .check(&["-j", "4", "--format", "json", "drafts"])
+        .output()
+        .unwrap();
     assert_eq!(one.stdout, two.stdout);
     assert_eq!(one.stdout, four.stdout);
     let json: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
-    assert_eq!(json["summary"]["diagnostics"], 80, "code blocks are not linted");
+    assert_eq!(
+        json["summary"]["diagnostics"], 80,
+        "code blocks are not linted"
+    );
     let paths: Vec<&str> = json["diagnostics"]
         .as_array()
         .unwrap()
@@ -223,7 +243,8 @@ fn folders_pick_draft_extensions_and_honour_ignore_files() {
 #[test]
 fn legacy_encodings_are_decoded() {
     let p = Project::new();
-    let text = "这是一篇用国标编码保存的稿件，里面提到了紫色大象，还有一些普通的句子让检测更可靠。\n";
+    let text =
+        "这是一篇用国标编码保存的稿件，里面提到了紫色大象，还有一些普通的句子让检测更可靠。\n";
     let (gbk, _, _) = encoding_rs::GBK.encode(text);
     p.write_bytes("gbk.txt", &gbk);
     let mut utf16 = vec![0xFF, 0xFE];
@@ -232,8 +253,12 @@ fn legacy_encodings_are_decoded() {
     p.check(&["--format", "concise", "gbk.txt", "utf16.txt"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("gbk.txt:1:21: restrict testing.purple_animal"))
-        .stdout(predicate::str::contains("utf16.txt:1:21: restrict testing.purple_animal"));
+        .stdout(predicate::str::contains(
+            "gbk.txt:1:21: restrict testing.purple_animal",
+        ))
+        .stdout(predicate::str::contains(
+            "utf16.txt:1:21: restrict testing.purple_animal",
+        ));
 }
 
 #[test]
@@ -254,26 +279,43 @@ fn missing_path_is_a_usage_error() {
     p.check(&["nowhere.md"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("nowhere.md: no such file or folder"));
+        .stderr(predicate::str::contains(
+            "nowhere.md: no such file or folder",
+        ));
 }
 
 #[test]
 fn malformed_packs_are_errors_with_file_and_line() {
     let p = Project::new();
     let cases = [
-        ("[pack]\nid = \"x\"\nname = \"x\"\nversion = \"1\"\n[[rule]\n", "bad1.toml:5"),
+        (
+            "[pack]\nid = \"x\"\nname = \"x\"\nversion = \"1\"\n[[rule]\n",
+            "bad1.toml:5",
+        ),
         (
             &PACK.replace("severity = \"warning\"", "severity = \"fatal\"") as &str,
             "unknown variant `fatal`",
         ),
-        (&PACK.replace("unless = [", "unles = ["), "unknown field `unles`"),
-        (&PACK.replace("phrases = [\"蓝色鲸鱼\"]", "patterns = ['(蓝色']"), "invalid regex"),
-        (&PACK.replace("紫色{animal}", "紫色{animals}"), "undefined term set {animals}"),
+        (
+            &PACK.replace("unless = [", "unles = ["),
+            "unknown field `unles`",
+        ),
+        (
+            &PACK.replace("phrases = [\"蓝色鲸鱼\"]", "patterns = ['(蓝色']"),
+            "invalid regex",
+        ),
+        (
+            &PACK.replace("紫色{animal}", "紫色{animals}"),
+            "undefined term set {animals}",
+        ),
         (
             &PACK.replace("testing.blue_whale", "testing.purple_animal"),
             "duplicate rule id",
         ),
-        (&PACK.replace("category = \"testing\"", "category = \"Testing!\""), "lowercase identifier"),
+        (
+            &PACK.replace("category = \"testing\"", "category = \"Testing!\""),
+            "lowercase identifier",
+        ),
     ];
     for (i, (text, expected)) in cases.iter().enumerate() {
         let name = format!("bad{}.toml", i + 1);
@@ -290,12 +332,24 @@ fn malformed_packs_are_errors_with_file_and_line() {
 #[test]
 fn a_rule_defined_in_two_packs_is_an_error() {
     let p = Project::new();
-    p.write("again.toml", &PACK.replace("id = \"cli-test\"", "id = \"again\""));
+    p.write(
+        "again.toml",
+        &PACK.replace("id = \"cli-test\"", "id = \"again\""),
+    );
     p.gzhlint()
-        .args(["rules", "list", "--rules", "pack.toml", "--rules", "again.toml"])
+        .args([
+            "rules",
+            "list",
+            "--rules",
+            "pack.toml",
+            "--rules",
+            "again.toml",
+        ])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("duplicate rule id \"testing.purple_animal\""));
+        .stderr(predicate::str::contains(
+            "duplicate rule id \"testing.purple_animal\"",
+        ));
 }
 
 #[test]
@@ -305,7 +359,12 @@ fn rules_list_and_explain() {
         .args(["rules", "list", "--rules", "pack.toml"])
         .assert()
         .code(0)
-        .stdout(predicate::str::is_match(r"testing\.purple_animal\s+testing\s+restrict\s+purple-animal").unwrap());
+        .stdout(
+            predicate::str::is_match(
+                r"testing\.purple_animal\s+testing\s+restrict\s+purple-animal",
+            )
+            .unwrap(),
+        );
     let output = p
         .gzhlint()
         .args(["rules", "list", "--format", "json", "--rules", "pack.toml"])
@@ -321,7 +380,13 @@ fn rules_list_and_explain() {
     assert_eq!(rule["severity"], "warning");
     assert_eq!(rule["pack"], "cli-test");
     p.gzhlint()
-        .args(["rules", "explain", "testing.purple_animal", "--rules", "pack.toml"])
+        .args([
+            "rules",
+            "explain",
+            "testing.purple_animal",
+            "--rules",
+            "pack.toml",
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("测试条款 1"))
@@ -332,7 +397,9 @@ fn rules_list_and_explain() {
         .args(["rules", "explain", "testing.purple", "--rules", "pack.toml"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("did you mean: testing.purple_animal"));
+        .stderr(predicate::str::contains(
+            "did you mean: testing.purple_animal",
+        ));
 }
 
 #[test]
@@ -342,14 +409,19 @@ fn rules_test_runs_pack_examples() {
         .args(["rules", "test", "pack.toml"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("rule examples: 9 passed, 0 failed"));
+        .stdout(predicate::str::contains(
+            "rule examples: 9 passed, 0 failed",
+        ));
     p.write(
         "failing.toml",
         &PACK
             .replace("id = \"cli-test\"", "id = \"failing\"")
             .replace("testing.", "failing.")
             .replace("category = \"testing\"", "category = \"failing\"")
-            .replace("pass = [\"蓝色的海\"]", "pass = [\"蓝色的海\", \"蓝色鲸鱼\"]")
+            .replace(
+                "pass = [\"蓝色的海\"]",
+                "pass = [\"蓝色的海\", \"蓝色鲸鱼\"]",
+            )
             .replace("\"紫 色 鲸 鱼\"", "\"紫色的鲸鱼\""),
     );
     p.gzhlint()
@@ -378,7 +450,10 @@ fn built_in_packs_pass_their_own_examples() {
 #[test]
 fn usage_errors_exit_two() {
     let p = Project::new();
-    p.gzhlint().args(["check", "--format", "yaml"]).assert().code(2);
+    p.gzhlint()
+        .args(["check", "--format", "yaml"])
+        .assert()
+        .code(2);
     p.gzhlint().args(["frobnicate"]).assert().code(2);
     p.check(&["-j", "0", "."]).assert().code(2);
 }

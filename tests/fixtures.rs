@@ -34,11 +34,11 @@ fn expected_path(draft: &Path) -> PathBuf {
 fn render(rules: &RuleSet, draft: &Path) -> String {
     let bytes = fs::read(draft).unwrap();
     let linted = lint_bytes(rules, &bytes, Format::from_path(draft)).expect("drafts are text");
-    let file = FileResult {
-        path: PathBuf::from(draft.file_name().unwrap()),
-        text: linted.source.text,
-        diagnostics: linted.diagnostics,
-    };
+    let file = FileResult::new(
+        PathBuf::from(draft.file_name().unwrap()),
+        linted.source.text,
+        linted.diagnostics,
+    );
     let mut out = String::new();
     concise::render(rules, &file, &mut out);
     out
@@ -49,7 +49,11 @@ fn drafts_match_their_expected_diagnostics() {
     let rules = rules();
     let bless = std::env::var_os("GZHLINT_BLESS").is_some();
     let drafts = drafts();
-    assert!(drafts.len() >= 40, "expected at least 40 fixture drafts, found {}", drafts.len());
+    assert!(
+        drafts.len() >= 40,
+        "expected at least 40 fixture drafts, found {}",
+        drafts.len()
+    );
     let mut mismatches = Vec::new();
     for draft in &drafts {
         let actual = render(&rules, draft);
@@ -82,8 +86,16 @@ fn clean_drafts_have_no_diagnostics() {
         .into_iter()
         .filter(|d| d.file_name().unwrap().to_string_lossy().contains("-clean-"))
         .collect();
-    assert!(clean.len() * 3 >= 40, "at least a third of the drafts are clean");
+    assert!(
+        clean.len() * 3 >= 40,
+        "at least a third of the drafts are clean"
+    );
     for draft in clean {
-        assert_eq!(render(&rules, &draft), "", "{} should be clean", draft.display());
+        assert_eq!(
+            render(&rules, &draft),
+            "",
+            "{} should be clean",
+            draft.display()
+        );
     }
 }

@@ -11,7 +11,10 @@ use gzhlint::rules::{builtin, RuleSet, Severity};
 fn real_articles_get_no_restrict_or_ban() {
     let corpus = Path::new("../shared/corpus/real");
     if !corpus.is_dir() {
-        eprintln!("note: {} is not present; nothing to check", corpus.display());
+        eprintln!(
+            "note: {} is not present; nothing to check",
+            corpus.display()
+        );
         return;
     }
     let rules = RuleSet::compile(builtin::load().unwrap()).unwrap();
@@ -20,7 +23,10 @@ fn real_articles_get_no_restrict_or_ban() {
     for entry in ignore::WalkBuilder::new(corpus).build() {
         let entry = entry.unwrap();
         let path = entry.path();
-        if !matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "html")) {
+        if !matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("md" | "html")
+        ) {
             continue;
         }
         let bytes = std::fs::read(path).unwrap();
@@ -44,6 +50,13 @@ fn real_articles_get_no_restrict_or_ban() {
             }
         }
     }
-    assert!(linted >= 20, "expected the real corpus to hold at least 20 articles, read {linted}");
-    assert!(serious.is_empty(), "restrict/ban on real articles:\n{}", serious.join("\n"));
+    assert!(
+        linted >= 20,
+        "expected the real corpus to hold at least 20 articles, read {linted}"
+    );
+    assert!(
+        serious.is_empty(),
+        "restrict/ban on real articles:\n{}",
+        serious.join("\n")
+    );
 }

@@ -1,14 +1,22 @@
-//! `gzhlint check`: find the drafts (or read one from standard input), lint them in parallel,
-//! print reports in input order.
+//! `gzhlint check`: find the drafts (or read one from standard input), lint them in parallel
+//! with the configuration that governs each, and print reports in input order.
 
+use std::collections::HashSet;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use super::{load_rules, ColorChoice, FailOn, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-use crate::extract::Format;
+use super::inputs::{collect_files, CollectError, Input};
+use super::settings::{packs_by_config, FileSettings, Settings};
+use super::{load_rules, report_error, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use crate::baseline::{self, Baseline};
+use crate::config::FailOn;
+use crate::diagnostic::Diagnostic;
+use crate::filter::suppress;
+use crate::fix;
 use crate::lint::lint_bytes;
 use crate::normalize::normalize;
 use crate::report::sarif::ArtifactEncoding;
@@ -31,9 +39,6 @@ pub enum OutputFormat {
     Junit,
 }
 
-/// Shown as the path of a draft read with `--stdin` and no `--stdin-filename`.
-const STDIN_NAME: &str = "<stdin>";
-
 #[derive(Args)]
 pub struct CheckArgs {
     /// Files or folders to lint (default: the current folder).
@@ -51,51 +56,64 @@ pub struct CheckArgs {
     /// A rule pack (file or folder of .toml files) to load in addition to the built-in packs.
     #[arg(long = "rules", value_name = "PACK")]
     rules: Vec<PathBuf>,
+    /// Use this configuration file for every draft.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long)]
+    isolated: bool,
     /// Worker threads (default: all cores). Output is identical for any value.
     #[arg(short = 'j', long = "threads", value_name = "N")]
     threads: Option<usize>,
-    /// Exit with 1 when a diagnostic at or above this level is found.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    fail_on: FailOn,
+    /// Exit with 1 when a diagnostic at or above this level is found
+    /// (default: the configuration's fail_on, else warning).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// Colour in the human format.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Apply the rules' safe replacement suggestions to the files, then report what remains.
+    #[arg(long, conflicts_with_all = ["diff", "stdin"])]
+    fix: bool,
+    /// Show the safe replacements as a unified diff without writing; exit 1 if there are any.
+    #[arg(long)]
+    diff: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and exit 0).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff"])]
+    write_baseline: Option<PathBuf>,
     /// Print each block's text after normalization (for rule-pack authors) instead of linting.
     #[arg(long)]
     explain_normalization: bool,
 }
 
-/// A draft to lint: a file, or bytes already read from standard input.
-struct Input {
-    /// The path shown in reports.
-    path: PathBuf,
-    format: Format,
-    /// `None`: read `path`.
-    bytes: Option<Vec<u8>>,
-}
-
-impl Input {
-    fn file(path: PathBuf) -> Input {
-        Input {
-            format: Format::from_path(&path),
-            path,
-            bytes: None,
-        }
-    }
-
-    fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
-        match &self.bytes {
-            Some(bytes) => Ok(bytes.as_slice().into()),
-            None => std::fs::read(&self.path).map(Into::into),
-        }
-    }
+/// What a worker found for one draft.
+struct Checked {
+    file: FileResult,
+    encoding: ArtifactEncoding,
+    fail_on: FailOn,
+    baselined: usize,
+    fixed: usize,
+    diff: Option<String>,
+    baseline_entries: Vec<baseline::Entry>,
 }
 
 /// One input after linting, or why it was not linted.
 enum Outcome {
-    Linted(FileResult, ArtifactEncoding),
+    Checked(Box<Checked>),
     Skipped { path: PathBuf, reason: String },
     Failed { path: PathBuf, reason: String },
+}
+
+/// Settings shared by every worker.
+struct Job<'a> {
+    rules: &'a RuleSet,
+    baseline: Option<&'a Baseline>,
+    fix: bool,
+    diff: bool,
+    write_baseline: bool,
 }
 
 pub fn run(args: CheckArgs) -> i32 {
@@ -104,44 +122,80 @@ pub fn run(args: CheckArgs) -> i32 {
         eprintln!("gzhlint: error: --stdin-filename needs --stdin");
         return EXIT_ERROR;
     }
-    let Some((rules, _)) = load_rules(&args.rules) else {
+    if args.threads == Some(0) {
+        eprintln!("gzhlint: error: -j needs at least 1 thread");
         return EXIT_ERROR;
-    };
-    let inputs = if args.stdin {
-        let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
-            eprintln!("gzhlint: error: cannot read standard input: {e}");
+    }
+    let mut settings = match Settings::new(args.config.as_deref(), args.isolated) {
+        Ok(settings) => settings,
+        Err(error) => {
+            report_error(&error);
             return EXIT_ERROR;
         }
-        let (path, format) = match &args.stdin_filename {
-            Some(name) => (name.clone(), Format::from_path(name)),
-            None => (PathBuf::from(STDIN_NAME), Format::Markdown),
-        };
-        vec![Input {
-            path,
-            format,
-            bytes: Some(bytes),
-        }]
-    } else {
-        let paths = if args.paths.is_empty() {
-            vec![PathBuf::from(".")]
+    };
+    let inputs = match read_inputs(&args, &mut settings) {
+        Ok(inputs) => inputs,
+        Err(code) => return code,
+    };
+    let mut file_configs = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        let folder_of = if input.is_stdin() {
+            input
+                .path
+                .parent()
+                .map_or(PathBuf::from("./-"), |p| p.join("-"))
         } else {
-            args.paths.clone()
+            input.path.clone()
         };
-        match collect_files(&paths) {
-            Ok(files) => files.into_iter().map(Input::file).collect::<Vec<_>>(),
-            Err(message) => {
-                eprintln!("gzhlint: error: {message}");
+        match settings.for_path(&folder_of) {
+            Ok(config) => file_configs.push(config),
+            Err(error) => {
+                report_error(&error);
                 return EXIT_ERROR;
             }
+        }
+    }
+    let configs = settings.configs();
+    let mut pack_paths = args.rules.clone();
+    for config in &configs {
+        pack_paths.extend(config.packs.iter().cloned());
+    }
+    let Some((rules, _)) = load_rules(&pack_paths) else {
+        return EXIT_ERROR;
+    };
+    for config in &configs {
+        if let Err(error) = config.check_rules(&rules) {
+            report_error(&error);
+            return EXIT_ERROR;
+        }
+    }
+    let owned = packs_by_config(&rules, &configs);
+    let config_packs: HashSet<String> = owned.values().flatten().cloned().collect();
+    let file_settings: Vec<FileSettings> = file_configs
+        .into_iter()
+        .map(|config| {
+            let own = config.path.as_ref().and_then(|p| owned.get(p));
+            let foreign = config_packs
+                .iter()
+                .filter(|id| own.is_none_or(|own| !own.contains(*id)))
+                .cloned()
+                .collect();
+            FileSettings {
+                fail_on: args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning),
+                config,
+                foreign_packs: Arc::new(foreign),
+            }
+        })
+        .collect();
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(baseline) => baseline,
+        Err(error) => {
+            report_error(&error);
+            return EXIT_ERROR;
         }
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = args.threads {
-        if threads == 0 {
-            eprintln!("gzhlint: error: -j needs at least 1 thread");
-            return EXIT_ERROR;
-        }
         pool = pool.num_threads(threads);
     }
     let pool = match pool.build() {
@@ -154,6 +208,13 @@ pub fn run(args: CheckArgs) -> i32 {
     if args.explain_normalization {
         return explain_normalization(&rules, &inputs);
     }
+    let job = Job {
+        rules: &rules,
+        baseline: baseline.as_ref(),
+        fix: args.fix,
+        diff: args.diff,
+        write_baseline: args.write_baseline.is_some(),
+    };
     let renderer = report::human::HumanRenderer::new(args.color.enabled());
     let format = args.format;
     // Each worker lints and renders its file; output is printed in input order. Whole-document
@@ -161,10 +222,12 @@ pub fn run(args: CheckArgs) -> i32 {
     let outcomes: Vec<(Outcome, String)> = pool.install(|| {
         inputs
             .par_iter()
-            .map(|input| {
-                let outcome = lint_input(&rules, input);
+            .zip(file_settings.par_iter())
+            .map(|(input, settings)| {
+                let outcome = check_input(&job, input, settings);
                 let mut text = String::new();
-                if let Outcome::Linted(file, _) = &outcome {
+                if let Outcome::Checked(checked) = &outcome {
+                    let file = &checked.file;
                     match format {
                         OutputFormat::Human => renderer.render(&rules, file, &mut text),
                         OutputFormat::Concise => report::concise::render(&rules, file, &mut text),
@@ -176,17 +239,48 @@ pub fn run(args: CheckArgs) -> i32 {
             })
             .collect()
     });
-    let mut results = Vec::new();
-    let mut encodings = Vec::new();
+    finish(&args, &rules, outcomes)
+}
+
+/// Reads standard input, or collects the files named and found in folders.
+fn read_inputs(args: &CheckArgs, settings: &mut Settings) -> Result<Vec<Input>, i32> {
+    if args.stdin {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
+            eprintln!("gzhlint: error: cannot read standard input: {e}");
+            return Err(EXIT_ERROR);
+        }
+        return Ok(vec![Input::stdin(bytes, args.stdin_filename.as_deref())]);
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    match collect_files(&paths, settings) {
+        Ok(files) => Ok(files.into_iter().map(Input::file).collect()),
+        Err(CollectError::Path(message)) => {
+            eprintln!("gzhlint: error: {message}");
+            Err(EXIT_ERROR)
+        }
+        Err(CollectError::Config(error)) => {
+            report_error(&error);
+            Err(EXIT_ERROR)
+        }
+    }
+}
+
+/// Prints the reports in input order and decides the exit code.
+fn finish(args: &CheckArgs, rules: &RuleSet, outcomes: Vec<(Outcome, String)>) -> i32 {
+    let mut checked = Vec::new();
     let mut skipped = 0;
     let mut failed = false;
     let mut stdout = String::new();
     for (outcome, text) in outcomes {
-        stdout.push_str(&text);
         match outcome {
-            Outcome::Linted(file, encoding) => {
-                results.push(file);
-                encodings.push(encoding);
+            Outcome::Checked(c) => {
+                stdout.push_str(&text);
+                checked.push(*c);
             }
             Outcome::Skipped { path, reason } => {
                 skipped += 1;
@@ -198,13 +292,57 @@ pub fn run(args: CheckArgs) -> i32 {
             }
         }
     }
-    let summary = Summary::of(&results, skipped);
-    match args.format {
-        OutputFormat::Json => stdout.push_str(&report::json::render(&rules, &results, summary)),
-        OutputFormat::Sarif => {
-            stdout.push_str(&report::sarif::render(&rules, &results, &encodings));
+    if args.diff {
+        let diffs: String = checked.iter().filter_map(|c| c.diff.clone()).collect();
+        print!("{diffs}");
+        return if failed {
+            EXIT_ERROR
+        } else if diffs.is_empty() {
+            EXIT_CLEAN
+        } else {
+            EXIT_FINDINGS
+        };
+    }
+    if let Some(path) = &args.write_baseline {
+        let entries: Vec<baseline::Entry> = checked
+            .iter()
+            .flat_map(|c| c.baseline_entries.iter().cloned())
+            .collect();
+        let count = entries.len();
+        if let Err(e) = std::fs::write(path, baseline::render(entries)) {
+            eprintln!(
+                "gzhlint: error: {}: cannot write baseline: {e}",
+                path.display()
+            );
+            return EXIT_ERROR;
         }
-        OutputFormat::Junit => stdout.push_str(&report::junit::render(&rules, &results, summary)),
+        eprintln!(
+            "gzhlint: wrote {count} findings to baseline {}",
+            path.display()
+        );
+        return if failed { EXIT_ERROR } else { EXIT_CLEAN };
+    }
+    let fixed: usize = checked.iter().map(|c| c.fixed).sum();
+    if fixed > 0 {
+        let files = checked.iter().filter(|c| c.fixed > 0).count();
+        eprintln!("gzhlint: fixed {fixed} findings in {files} files");
+    }
+    let fails = checked.iter().any(|c| {
+        let threshold = c.fail_on.threshold();
+        c.file
+            .diagnostics
+            .iter()
+            .any(|d| threshold.is_some_and(|t| d.severity >= t))
+    });
+    let baselined = checked.iter().map(|c| c.baselined).sum();
+    let (results, encodings): (Vec<FileResult>, Vec<ArtifactEncoding>) =
+        checked.into_iter().map(|c| (c.file, c.encoding)).unzip();
+    let mut summary = Summary::of(&results, skipped);
+    summary.baselined = baselined;
+    match args.format {
+        OutputFormat::Json => stdout.push_str(&report::json::render(rules, &results, summary)),
+        OutputFormat::Sarif => stdout.push_str(&report::sarif::render(rules, &results, &encodings)),
+        OutputFormat::Junit => stdout.push_str(&report::junit::render(rules, &results, summary)),
         OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github => {
             stdout.push_str(&summary.line());
             stdout.push('\n');
@@ -212,21 +350,82 @@ pub fn run(args: CheckArgs) -> i32 {
     }
     print!("{stdout}");
     if failed {
-        return EXIT_ERROR;
-    }
-    let threshold = args.fail_on.threshold();
-    let fails = results
-        .iter()
-        .flat_map(|f| &f.diagnostics)
-        .any(|d| threshold.is_some_and(|t| d.severity >= t));
-    if fails {
+        EXIT_ERROR
+    } else if fails {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }
 }
 
-fn lint_input(rules: &RuleSet, input: &Input) -> Outcome {
+/// The diagnostics of a file after configuration, suppressions and the baseline.
+struct Filtered {
+    diagnostics: Vec<Diagnostic>,
+    suppressed: Vec<suppress::Suppressed>,
+    baselined: usize,
+}
+
+fn filter(
+    job: &Job,
+    settings: &FileSettings,
+    path: &Path,
+    text: &str,
+    linted: &crate::lint::Linted,
+) -> Filtered {
+    let rules = job.rules;
+    let configured = |mut d: Diagnostic| {
+        settings
+            .severity(&rules.rules[d.rule], path)
+            .map(|severity| {
+                d.severity = severity;
+                d
+            })
+    };
+    let diagnostics: Vec<Diagnostic> = linted
+        .diagnostics
+        .iter()
+        .cloned()
+        .filter_map(configured)
+        .collect();
+    let outcome = suppress::apply(
+        rules,
+        text,
+        &linted.extracted.comments,
+        diagnostics,
+        settings.config.require_reason,
+    );
+    let mut diagnostics = outcome.kept;
+    diagnostics.extend(
+        outcome
+            .about_suppressions
+            .into_iter()
+            .filter_map(configured),
+    );
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.span.end, &rules.rules[a.rule].id).cmp(&(
+            b.span.start,
+            b.span.end,
+            &rules.rules[b.rule].id,
+        ))
+    });
+    let mut baselined = 0;
+    if let Some(baseline) = job.baseline {
+        let shown = path.to_string_lossy().replace('\\', "/");
+        let mut known = baseline.for_path(&shown);
+        diagnostics.retain(|d| {
+            let recorded = known.take(&baseline::entry(rules, &shown, text, d));
+            baselined += usize::from(recorded);
+            !recorded
+        });
+    }
+    Filtered {
+        diagnostics,
+        suppressed: outcome.suppressed,
+        baselined,
+    }
+}
+
+fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
     let path = input.path.as_path();
     let bytes = match input.read() {
         Ok(bytes) => bytes,
@@ -237,74 +436,93 @@ fn lint_input(rules: &RuleSet, input: &Input) -> Outcome {
             }
         }
     };
-    match lint_bytes(rules, &bytes, input.format) {
-        Ok(linted) => {
-            if linted.source.had_errors {
-                let line = linted.source.text[..linted.source.text.find('\u{FFFD}').unwrap_or(0)]
-                    .matches('\n')
-                    .count()
-                    + 1;
-                eprintln!(
-                    "gzhlint: warning: {}:{line}: bytes invalid in {} were replaced with U+FFFD",
-                    path.display(),
-                    linted.source.encoding.name()
-                );
-            }
-            let encoding = ArtifactEncoding {
-                name: linted.source.encoding.name(),
-                had_bom: linted.source.had_bom,
-            };
-            Outcome::Linted(
-                FileResult {
-                    path: path.to_path_buf(),
-                    text: linted.source.text,
-                    diagnostics: linted.diagnostics,
-                },
-                encoding,
-            )
-        }
-        Err(_) => Outcome::Skipped {
+    let Ok(mut linted) = lint_bytes(job.rules, &bytes, input.format) else {
+        return Outcome::Skipped {
             path: path.to_path_buf(),
             reason: "binary file, not a draft".to_string(),
-        },
+        };
+    };
+    if linted.source.had_errors {
+        let line = linted.source.text[..linted.source.text.find('\u{FFFD}').unwrap_or(0)]
+            .matches('\n')
+            .count()
+            + 1;
+        eprintln!(
+            "gzhlint: warning: {}:{line}: bytes invalid in {} were replaced with U+FFFD",
+            path.display(),
+            linted.source.encoding.name()
+        );
     }
-}
-
-/// Named files are linted whatever their extension; folders are walked for draft extensions,
-/// honouring .gitignore and .gzhlintignore. The list is sorted so output order is stable.
-pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_file() {
-            files.push(path.clone());
-            continue;
-        }
-        if !path.is_dir() {
-            return Err(format!("{}: no such file or folder", path.display()));
-        }
-        let mut found = Vec::new();
-        let walker = ignore::WalkBuilder::new(path)
-            .add_custom_ignore_filename(".gzhlintignore")
-            .require_git(false)
-            .build();
-        for entry in walker {
-            let entry = entry.map_err(|e| format!("{}: {e}", path.display()))?;
-            let is_draft = entry.file_type().is_some_and(|t| t.is_file())
-                && entry
-                    .path()
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| {
-                        Format::LINTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                    });
-            if is_draft {
-                found.push(entry.into_path());
+    let text = linted.source.text.clone();
+    let mut filtered = filter(job, settings, path, &text, &linted);
+    let mut fixed = 0;
+    let mut diff = None;
+    if job.fix || job.diff {
+        let edits = fix::safe_edits(job.rules, &text, &filtered.diagnostics);
+        if !edits.is_empty() {
+            let new_text = fix::apply(&text, &edits);
+            let shown = path.to_string_lossy().replace('\\', "/");
+            if job.diff {
+                diff = Some(fix::unified_diff(&shown, &text, &new_text));
+            } else if linted.source.had_errors {
+                eprintln!(
+                    "gzhlint: note: {shown}: not fixed, it has bytes invalid in its encoding"
+                );
+            } else {
+                match fix::encode(&new_text, &linted.source) {
+                    None => eprintln!(
+                        "gzhlint: note: {shown}: not fixed, {} cannot encode the replacement",
+                        linted.source.encoding.name()
+                    ),
+                    Some(new_bytes) => {
+                        if let Err(e) = fix::write_atomically(path, &new_bytes) {
+                            return Outcome::Failed {
+                                path: path.to_path_buf(),
+                                reason: format!("cannot write fixes: {e}"),
+                            };
+                        }
+                        fixed = edits.len();
+                        // Report what remains in the rewritten file.
+                        let source = crate::source::SourceText {
+                            text: new_text,
+                            ..linted.source
+                        };
+                        linted = crate::lint::lint_source(job.rules, source, input.format);
+                        filtered =
+                            filter(job, settings, path, &linted.source.text.clone(), &linted);
+                    }
+                }
             }
         }
-        found.sort();
-        files.extend(found);
     }
-    Ok(files)
+    let baseline_entries = if job.write_baseline {
+        let shown = path.to_string_lossy().replace('\\', "/");
+        filtered
+            .diagnostics
+            .iter()
+            .map(|d| baseline::entry(job.rules, &shown, &linted.source.text, d))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let encoding = ArtifactEncoding {
+        name: linted.source.encoding.name(),
+        had_bom: linted.source.had_bom,
+    };
+    Outcome::Checked(Box::new(Checked {
+        file: FileResult {
+            path: path.to_path_buf(),
+            text: linted.source.text,
+            diagnostics: filtered.diagnostics,
+            suppressed: filtered.suppressed,
+        },
+        encoding,
+        fail_on: settings.fail_on,
+        baselined: filtered.baselined,
+        fixed,
+        diff,
+        baseline_entries,
+    }))
 }
 
 fn explain_normalization(rules: &RuleSet, inputs: &[Input]) -> i32 {

@@ -1,7 +1,10 @@
 //! The command line: argument parsing and I/O around the library's pipeline.
 
 mod check;
+mod config_cmd;
+mod inputs;
 mod rules_cmd;
+mod settings;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -9,7 +12,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::rules::pack::{load_pack, LoadedPack, PackSource};
-use crate::rules::{builtin, PackError, RuleSet, Severity};
+use crate::rules::{builtin, PackError, RuleSet};
 
 /// Exit codes.
 pub const EXIT_CLEAN: i32 = 0;
@@ -36,6 +39,14 @@ enum Command {
         #[command(subcommand)]
         command: rules_cmd::RulesCommand,
     },
+    /// Write a commented starter gzhlint.toml in the current folder.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "gzhlint.toml")]
+        path: std::path::PathBuf,
+    },
+    /// Print the effective configuration for a path.
+    Config(config_cmd::ConfigArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -57,37 +68,23 @@ impl ColorChoice {
     }
 }
 
-/// `--fail-on` levels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Warning,
-    Restrict,
-    Ban,
-    Never,
-}
-
-impl FailOn {
-    pub fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Restrict => Some(Severity::Restrict),
-            FailOn::Ban => Some(Severity::Ban),
-            FailOn::Never => None,
-        }
-    }
-}
-
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN };
+            return if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            };
         }
     };
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Rules { command } => rules_cmd::run(command),
+        Command::Init { path } => config_cmd::init(&path),
+        Command::Config(args) => config_cmd::show(args),
     }
 }
 
@@ -117,7 +114,10 @@ pub fn user_pack_sources(paths: &[PathBuf]) -> Result<Vec<PackSource>, String> {
                 .collect();
             files.sort();
             if files.is_empty() {
-                return Err(format!("{}: no .toml rule packs in this folder", path.display()));
+                return Err(format!(
+                    "{}: no .toml rule packs in this folder",
+                    path.display()
+                ));
             }
             files
         } else {
@@ -142,13 +142,12 @@ pub fn load_rules(user_packs: &[PathBuf]) -> Option<(RuleSet, Vec<String>)> {
         }
     };
     let user_origins = sources.iter().map(|s| s.origin.clone()).collect();
-    let loaded: Result<Vec<LoadedPack>, PackError> = builtin::load()
-        .and_then(|mut packs| {
-            for source in &sources {
-                packs.push(load_pack(source)?);
-            }
-            Ok(packs)
-        });
+    let loaded: Result<Vec<LoadedPack>, PackError> = builtin::load().and_then(|mut packs| {
+        for source in &sources {
+            packs.push(load_pack(source)?);
+        }
+        Ok(packs)
+    });
     match loaded.and_then(RuleSet::compile) {
         Ok(rules) => Some((rules, user_origins)),
         Err(error) => {

@@ -124,7 +124,10 @@ fn explain(rules: &RuleSet, id: &str) -> i32 {
             .iter()
             .map(|r| r.id.as_str())
             .filter(|candidate| {
-                candidate.contains(id) || id.split('.').any(|part| !part.is_empty() && candidate.contains(part))
+                candidate.contains(id)
+                    || id
+                        .split('.')
+                        .any(|part| !part.is_empty() && candidate.contains(part))
             })
             .collect();
         near.truncate(8);
@@ -150,13 +153,19 @@ fn explanation(rules: &RuleSet, rule: &Rule) -> String {
         rule.severity
     ));
     if let Some(pack) = pack {
-        out.push_str(&format!("  pack:     {} {} ({})\n", pack.id, pack.version, pack.origin));
+        out.push_str(&format!(
+            "  pack:     {} {} ({})\n",
+            pack.id, pack.version, pack.origin
+        ));
     }
     let scopes: Vec<&str> = rule.scopes.iter().map(|s| s.name()).collect();
     out.push_str(&format!("  scopes:   {}\n", scopes.join(", ")));
     out.push_str(&format!("\nWhat it catches:\n  {}\n", rule.message));
     if !rule.description.is_empty() {
-        out.push_str(&format!("  {}\n", rule.description.trim().replace('\n', "\n  ")));
+        out.push_str(&format!(
+            "  {}\n",
+            rule.description.trim().replace('\n', "\n  ")
+        ));
     }
     out.push_str(&format!("\nWhy (clause):\n  {}\n", rule.clause));
     out.push_str(&format!("\nHow to fix:\n  {}\n", rule.help));
@@ -181,11 +190,18 @@ fn explanation(rules: &RuleSet, rule: &Rule) -> String {
 /// Runs the examples of the rules in `packs`; returns one line per failure.
 pub fn test_examples(rules: &RuleSet, packs: &[&str]) -> Vec<String> {
     let mut failures = Vec::new();
-    for rule in rules.rules.iter().filter(|r| packs.contains(&r.pack.as_str())) {
+    for rule in rules
+        .rules
+        .iter()
+        .filter(|r| packs.contains(&r.pack.as_str()))
+    {
         for example in &rule.flag {
             let found = lint_snippet(rules, example, rule.scopes);
             if !found.iter().any(|d| rules.rules[d.rule].id == rule.id) {
-                let others: Vec<&str> = found.iter().map(|d| rules.rules[d.rule].id.as_str()).collect();
+                let others: Vec<&str> = found
+                    .iter()
+                    .map(|d| rules.rules[d.rule].id.as_str())
+                    .collect();
                 failures.push(format!(
                     "FAIL {}: flag example not caught: «{example}»{}",
                     rule.id,

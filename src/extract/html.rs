@@ -244,7 +244,10 @@ impl Walker<'_> {
         }
         if name == "br" && !skipping {
             if let Some((block, _)) = &mut self.block {
-                block.push_mapped("\n", self.offset + tag.span.start..self.offset + tag.span.end);
+                block.push_mapped(
+                    "\n",
+                    self.offset + tag.span.start..self.offset + tag.span.end,
+                );
             }
         }
         if VOID.contains(&name.as_str()) || tag.self_closing {
@@ -298,7 +301,11 @@ impl Walker<'_> {
             let Some(value) = attribute(tag, attr) else {
                 continue;
             };
-            let scopes = if link { scopes.with(Scope::Link) } else { scopes };
+            let scopes = if link {
+                scopes.with(Scope::Link)
+            } else {
+                scopes
+            };
             let mut block = Block::new(scopes.union(self.context));
             let text = String::from_utf8_lossy(&value.value);
             let (at, literal) = self.attribute_value_source(value.span);

@@ -6,7 +6,9 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CowStr, Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd,
+};
 
 use super::html::extract_html_fragment;
 use super::{Block, Comment, Extracted, Scope, ScopeSet, PLACEHOLDER};
@@ -181,15 +183,18 @@ impl State<'_> {
         if let Some(range) = self.html_block.take() {
             self.flush();
             let context = self.context();
-            extract_html_fragment(&self.source[range.clone()], range.start, context, &mut self.out);
+            extract_html_fragment(
+                &self.source[range.clone()],
+                range.start,
+                context,
+                &mut self.out,
+            );
         }
     }
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Paragraph | Tag::Item | Tag::FootnoteDefinition(_) | Tag::TableRow => {
-                self.flush()
-            }
+            Tag::Paragraph | Tag::Item | Tag::FootnoteDefinition(_) | Tag::TableRow => self.flush(),
             Tag::Heading { level, .. } => {
                 self.flush();
                 let is_title = level == HeadingLevel::H1 && !self.seen_h1;
@@ -336,7 +341,10 @@ mod tests {
         let source = "---\ntitle: \"惊呆了\"\nauthor: 小编\ntags: [a]\n---\n\n# 惊呆了\n\n## 小节\n\n# 另一个一级标题\n";
         let mut extracted = extract_markdown(source);
         extracted.drop_repeated_titles();
-        assert_eq!(texts(&extracted), ["惊呆了", "小编", "小节", "另一个一级标题"]);
+        assert_eq!(
+            texts(&extracted),
+            ["惊呆了", "小编", "小节", "另一个一级标题"]
+        );
         assert_eq!(pieces_of(source, &extracted, "惊呆了"), ["惊呆了"]);
         assert_eq!(scopes_of(&extracted, "惊呆了"), ["title"]);
         assert_eq!(scopes_of(&extracted, "小节"), ["heading"]);
@@ -367,6 +375,9 @@ mod tests {
         assert_eq!(texts(&extracted), ["段落", "转发", "后文 "]);
         assert_eq!(pieces_of(source, &extracted, "转发"), ["转", "发"]);
         assert_eq!(extracted.comments.len(), 1);
-        assert_eq!(&source[extracted.comments[0].source.clone()], "<!-- gzhlint-disable x -->");
+        assert_eq!(
+            &source[extracted.comments[0].source.clone()],
+            "<!-- gzhlint-disable x -->"
+        );
     }
 }

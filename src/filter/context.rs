@@ -69,9 +69,13 @@ pub fn accept(
     let text = normalized.text.as_str();
     let mut sentences: Option<Sentences> = None;
     matches.context.sort_by_key(|c| c.rule);
-    matches
-        .candidates
-        .sort_by(|a, b| (a.rule, a.range.start, std::cmp::Reverse(a.range.end)).cmp(&(b.rule, b.range.start, std::cmp::Reverse(b.range.end))));
+    matches.candidates.sort_by(|a, b| {
+        (a.rule, a.range.start, std::cmp::Reverse(a.range.end)).cmp(&(
+            b.rule,
+            b.range.start,
+            std::cmp::Reverse(b.range.end),
+        ))
+    });
     matches.candidates.dedup();
 
     let mut accepted: Vec<Accepted> = Vec::new();

@@ -75,18 +75,19 @@ fn parse(comment: &Comment) -> Option<Result<Directive, String>> {
     .or_else(|| text.starts_with("gzhlint-").then_some((Kind::Disable, "")))
     .map(|(kind, rest)| (kind, rest.trim()))?;
     if !text.starts_with("gzhlint-disable") && !text.starts_with("gzhlint-enable") {
-        return Some(Err(format!("unknown directive {:?}", text.split_whitespace().next().unwrap_or(text))));
+        return Some(Err(format!(
+            "unknown directive {:?}",
+            text.split_whitespace().next().unwrap_or(text)
+        )));
     }
     let (targets_text, reason) = match rest.find("reason=") {
         Some(at) => {
             let value = rest[at + "reason=".len()..].trim();
-            let reason = ['"', '\'', '“']
-                .into_iter()
-                .find_map(|open| {
-                    let close = if open == '“' { '”' } else { open };
-                    let inner = value.strip_prefix(open)?;
-                    inner.find(close).map(|end| inner[..end].to_string())
-                });
+            let reason = ['"', '\'', '“'].into_iter().find_map(|open| {
+                let close = if open == '“' { '”' } else { open };
+                let inner = value.strip_prefix(open)?;
+                inner.find(close).map(|end| inner[..end].to_string())
+            });
             match reason {
                 Some(reason) => (&rest[..at], Some(reason)),
                 None => return Some(Err("reason must be quoted: reason=\"…\"".to_string())),
@@ -145,7 +146,11 @@ pub fn apply(
                     continue;
                 }
                 if require_reason && directive.kind != Kind::Enable && directive.reason.is_none() {
-                    report(&mut outcome, "gzhlint.suppression_without_reason", &comment.source);
+                    report(
+                        &mut outcome,
+                        "gzhlint.suppression_without_reason",
+                        &comment.source,
+                    );
                 }
                 directives.push(directive);
             }
@@ -159,12 +164,16 @@ pub fn apply(
     }
     for directive in &directives {
         if !directive.used && directive.kind != Kind::Enable {
-            report(&mut outcome, "gzhlint.unused_suppression", &directive.source);
+            report(
+                &mut outcome,
+                "gzhlint.unused_suppression",
+                &directive.source,
+            );
         }
     }
-    outcome
-        .about_suppressions
-        .sort_by(|a, b| (a.span.start, &rules.rules[a.rule].id).cmp(&(b.span.start, &rules.rules[b.rule].id)));
+    outcome.about_suppressions.sort_by(|a, b| {
+        (a.span.start, &rules.rules[a.rule].id).cmp(&(b.span.start, &rules.rules[b.rule].id))
+    });
     outcome
 }
 
@@ -190,8 +199,7 @@ fn suppressing(
                     && !directives[i + 1..].iter().any(|later| {
                         later.kind == Kind::Enable
                             && later.source.start < at
-                            && (later.targets.is_empty()
-                                || later.covers(rules, diagnostic))
+                            && (later.targets.is_empty() || later.covers(rules, diagnostic))
                     })
             }
             Kind::Enable => false,
@@ -249,7 +257,13 @@ phrases = ["蓝色鲸鱼"]
         let rules = rules();
         let extracted = extract(text, Format::Markdown);
         let diagnostics = lint_blocks(&rules, text, &extracted.blocks);
-        let outcome = apply(&rules, text, &extracted.comments, diagnostics, require_reason);
+        let outcome = apply(
+            &rules,
+            text,
+            &extracted.comments,
+            diagnostics,
+            require_reason,
+        );
         let describe = |d: &Diagnostic| format!("{}:{}", d.start.line, rules.rules[d.rule].id);
         (
             outcome.kept.iter().map(describe).collect(),
@@ -266,7 +280,10 @@ phrases = ["蓝色鲸鱼"]
     fn disable_and_enable_ranges() {
         let text = "紫色大象\n\n<!-- gzhlint-disable testing.elephant reason=\"法务已审\" -->\n\n紫色大象，蓝色鲸鱼\n\n<!-- gzhlint-enable -->\n\n紫色大象\n";
         let (kept, suppressed, about) = run(text, true);
-        assert_eq!(kept, ["1:testing.elephant", "5:other.whale", "9:testing.elephant"]);
+        assert_eq!(
+            kept,
+            ["1:testing.elephant", "5:other.whale", "9:testing.elephant"]
+        );
         assert_eq!(suppressed, ["5:testing.elephant Some(\"法务已审\")"]);
         assert!(about.is_empty(), "{about:?}");
     }

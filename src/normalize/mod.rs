@@ -232,7 +232,13 @@ pub fn normalize(text: &str, view: View) -> Normalized {
         if let Some(&(start, end, to)) = replacements.peek() {
             if start == at {
                 replacements.next();
-                flush_separators(&mut out, text, &mut pending, &mut pending_emoji, to.chars().next());
+                flush_separators(
+                    &mut out,
+                    text,
+                    &mut pending,
+                    &mut pending_emoji,
+                    to.chars().next(),
+                );
                 let mut folded = String::with_capacity(to.len());
                 for t in to.chars() {
                     match fold_char(t, &mut buf) {
@@ -265,7 +271,13 @@ pub fn normalize(text: &str, view: View) -> Normalized {
             pending_emoji |= is_emoji(first);
             continue;
         }
-        flush_separators(&mut out, text, &mut pending, &mut pending_emoji, Some(first));
+        flush_separators(
+            &mut out,
+            text,
+            &mut pending,
+            &mut pending_emoji,
+            Some(first),
+        );
         match folded {
             Some(folded) => {
                 let folded = folded.to_string();

@@ -32,7 +32,10 @@ fn traditional_to_simplified() {
 #[test]
 fn invisible_characters_are_removed() {
     assert_eq!(norm("转\u{200b}发\u{feff}到\u{00ad}朋友圈"), "转发到朋友圈");
-    assert_eq!(behind("请转\u{200b}发", View::default(), "转发"), "转\u{200b}发");
+    assert_eq!(
+        behind("请转\u{200b}发", View::default(), "转发"),
+        "转\u{200b}发"
+    );
     let normalized = normalize("转\u{200b}发", View::default());
     assert_eq!(normalized.original_pieces(0..6), [0..3, 6..9]);
 }
@@ -44,7 +47,10 @@ fn separators_next_to_chinese_are_removed() {
     assert_eq!(norm("加🌟微🌟信"), "加微信");
     assert_eq!(norm("加 V 信"), "加v信");
     assert_eq!(norm("转　发"), "转发");
-    assert_eq!(behind("买全-网-最-低-价", View::default(), "全网最低价"), "全-网-最-低-价");
+    assert_eq!(
+        behind("买全-网-最-低-价", View::default(), "全网最低价"),
+        "全-网-最-低-价"
+    );
     let normalized = normalize("全-网", View::default());
     assert!(normalized.crosses_separator(&(0..6)));
     assert!(!normalized.crosses_separator(&(0..3)));
@@ -83,7 +89,13 @@ mod properties {
     use super::*;
     use proptest::prelude::*;
 
-    const PHRASES: [&str; 5] = ["转发到朋友圈", "全网最低价", "加微信", "领取红包", "集赞送礼"];
+    const PHRASES: [&str; 5] = [
+        "转发到朋友圈",
+        "全网最低价",
+        "加微信",
+        "领取红包",
+        "集赞送礼",
+    ];
     const TRADITIONAL: [(char, char); 8] = [
         ('转', '轉'),
         ('发', '發'),

@@ -3,13 +3,23 @@
 use serde::Serialize;
 
 use super::{FileResult, Summary};
+use crate::diagnostic::Diagnostic;
 use crate::rules::{FixSafety, RuleSet};
 
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Findings hidden by inline suppressions, with the reason given, for reviewers.
+    suppressed: Vec<SuppressedDiagnostic<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct SuppressedDiagnostic<'a> {
+    #[serde(flatten)]
+    diagnostic: JsonDiagnostic<'a>,
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -47,7 +57,13 @@ struct Fix<'a> {
 pub fn diagnostics<'a>(rules: &'a RuleSet, file: &'a FileResult) -> Vec<JsonDiagnostic<'a>> {
     file.diagnostics
         .iter()
-        .map(|d| {
+        .map(|d| diagnostic(rules, file, d))
+        .collect()
+}
+
+fn diagnostic<'a>(rules: &'a RuleSet, file: &FileResult, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    {
+        {
             let rule = d.rule(rules);
             JsonDiagnostic {
                 path: file.display_path(),
@@ -77,14 +93,23 @@ pub fn diagnostics<'a>(rules: &'a RuleSet, file: &'a FileResult) -> Vec<JsonDiag
                     safe: rule.fix == FixSafety::Safe,
                 }),
             }
-        })
-        .collect()
+        }
+    }
 }
 
 pub fn render(rules: &RuleSet, files: &[FileResult], summary: Summary) -> String {
     let document = Document {
         version: 1,
         diagnostics: files.iter().flat_map(|f| diagnostics(rules, f)).collect(),
+        suppressed: files
+            .iter()
+            .flat_map(|f| {
+                f.suppressed.iter().map(move |s| SuppressedDiagnostic {
+                    diagnostic: diagnostic(rules, f, &s.diagnostic),
+                    reason: s.reason.as_deref(),
+                })
+            })
+            .collect(),
         summary,
     };
     let mut text = serde_json::to_string_pretty(&document).expect("JSON of owned data");

@@ -10,6 +10,7 @@ pub mod sarif;
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
+use crate::filter::suppress::Suppressed;
 use crate::rules::Severity;
 
 /// What the reporters need of one linted file.
@@ -19,9 +20,20 @@ pub struct FileResult {
     pub path: PathBuf,
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings hidden by inline suppressions, kept for auditing (JSON lists them).
+    pub suppressed: Vec<Suppressed>,
 }
 
 impl FileResult {
+    pub fn new(path: PathBuf, text: String, diagnostics: Vec<Diagnostic>) -> FileResult {
+        FileResult {
+            path,
+            text,
+            diagnostics,
+            suppressed: Vec::new(),
+        }
+    }
+
     pub fn display_path(&self) -> String {
         self.path.to_string_lossy().replace('\\', "/")
     }
@@ -37,6 +49,10 @@ pub struct Summary {
     pub warning: usize,
     pub restrict: usize,
     pub ban: usize,
+    /// Hidden by inline suppressions.
+    pub suppressed: usize,
+    /// Known findings recorded in the `--baseline` file.
+    pub baselined: usize,
 }
 
 impl Summary {
@@ -47,6 +63,7 @@ impl Summary {
             ..Summary::default()
         };
         for file in files {
+            summary.suppressed += file.suppressed.len();
             if !file.diagnostics.is_empty() {
                 summary.files_with_diagnostics += 1;
             }
@@ -69,8 +86,20 @@ impl Summary {
         } else {
             String::new()
         };
+        let mut hidden = Vec::new();
+        if self.suppressed > 0 {
+            hidden.push(format!("{} suppressed", self.suppressed));
+        }
+        if self.baselined > 0 {
+            hidden.push(format!("{} in baseline", self.baselined));
+        }
+        let hidden = if hidden.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", hidden.join(", "))
+        };
         format!(
-            "checked {} file{}{skipped}: {} diagnostic{} — {} 封号风险 ban, {} 限制功能 restrict, {} 警告 warning",
+            "checked {} file{}{skipped}: {} diagnostic{} — {} 封号风险 ban, {} 限制功能 restrict, {} 警告 warning{hidden}",
             self.files,
             if self.files == 1 { "" } else { "s" },
             self.diagnostics,

@@ -5,10 +5,22 @@ use super::PackError;
 
 /// (file name, contents) of every built-in pack.
 pub const PACKS: [(&str, &str); 5] = [
-    ("inducement.toml", include_str!("../../rules/inducement.toml")),
-    ("false-advertising.toml", include_str!("../../rules/false-advertising.toml")),
-    ("illegal-trading.toml", include_str!("../../rules/illegal-trading.toml")),
-    ("prohibited-content.toml", include_str!("../../rules/prohibited-content.toml")),
+    (
+        "inducement.toml",
+        include_str!("../../rules/inducement.toml"),
+    ),
+    (
+        "false-advertising.toml",
+        include_str!("../../rules/false-advertising.toml"),
+    ),
+    (
+        "illegal-trading.toml",
+        include_str!("../../rules/illegal-trading.toml"),
+    ),
+    (
+        "prohibited-content.toml",
+        include_str!("../../rules/prohibited-content.toml"),
+    ),
     ("gzhlint.toml", include_str!("../../rules/gzhlint.toml")),
 ];
 

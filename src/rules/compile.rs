@@ -75,8 +75,13 @@ impl RuleSet {
                         origin: pack.source.origin.clone(),
                         source_text: pack.source.text.clone(),
                         span: Some(span),
-                        message: format!("duplicate rule id {:?} (already defined in {origin})", rule.id),
-                        help: Some("every rule id must be unique across all loaded packs".to_string()),
+                        message: format!(
+                            "duplicate rule id {:?} (already defined in {origin})",
+                            rule.id
+                        ),
+                        help: Some(
+                            "every rule id must be unique across all loaded packs".to_string(),
+                        ),
                     });
                 }
                 first_origin.insert(rule.id.clone(), pack.source.origin.clone());
@@ -135,7 +140,10 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
             rule: rule as u32,
             role,
         };
-        if !uses.iter().any(|u| u.rule == new_use.rule && u.role == role) {
+        if !uses
+            .iter()
+            .any(|u| u.rule == new_use.rule && u.role == role)
+        {
             uses.push(new_use);
         }
     };
@@ -221,4 +229,3 @@ fn normalize_pattern(pattern: &str) -> String {
     }
     out
 }
-

@@ -155,7 +155,8 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             None,
         ));
     }
-    let terms = TermSets::new(&raw.terms).map_err(|(span, message)| error(Some(span), message, None))?;
+    let terms =
+        TermSets::new(&raw.terms).map_err(|(span, message)| error(Some(span), message, None))?;
     let mut rules = Vec::with_capacity(raw.rule.len());
     let mut id_spans = Vec::with_capacity(raw.rule.len());
     let mut seen = HashSet::new();
@@ -187,7 +188,10 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                 ))
             }
         }
-        if raw_rule.phrases.is_empty() && raw_rule.patterns.is_empty() && raw_rule.emitted_by.is_none() {
+        if raw_rule.phrases.is_empty()
+            && raw_rule.patterns.is_empty()
+            && raw_rule.emitted_by.is_none()
+        {
             return Err(error(
                 Some(id_span),
                 format!("rule {id:?} has neither phrases nor patterns"),
@@ -212,7 +216,10 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             if let Err(e) = regex::Regex::new(&expanded) {
                 return Err(error(
                     Some(pattern.span()),
-                    format!("invalid regex: {}", e.to_string().lines().last().unwrap_or("")),
+                    format!(
+                        "invalid regex: {}",
+                        e.to_string().lines().last().unwrap_or("")
+                    ),
                     Some("patterns use the syntax of the regex crate; {name} inserts a term set"),
                 ));
             }
@@ -242,9 +249,11 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             Some(list) => list.iter().copied().collect(),
             None => ScopeSet::ALL,
         };
-        let name = raw_rule
-            .name
-            .unwrap_or_else(|| id.split_once('.').map_or(&*id, |(_, n)| n).replace('_', "-"));
+        let name = raw_rule.name.unwrap_or_else(|| {
+            id.split_once('.')
+                .map_or(&*id, |(_, n)| n)
+                .replace('_', "-")
+        });
         rules.push((
             Rule {
                 id,
@@ -345,7 +354,10 @@ impl<'a> TermSets<'a> {
     ) -> Result<TermSets<'a>, (Range<usize>, String)> {
         for (name, terms) in sets {
             if !is_identifier(name, "_") {
-                return Err((terms.span(), format!("term set name {name:?} must be a lowercase identifier")));
+                return Err((
+                    terms.span(),
+                    format!("term set name {name:?} must be a lowercase identifier"),
+                ));
             }
             if terms.get_ref().is_empty() {
                 return Err((terms.span(), format!("term set {name:?} is empty")));
@@ -354,8 +366,14 @@ impl<'a> TermSets<'a> {
                 if term.get_ref().trim().is_empty() {
                     return Err((term.span(), format!("term set {name:?} has an empty term")));
                 }
-                if parts(term.get_ref()).iter().any(|p| matches!(p, Part::Set(_))) {
-                    return Err((term.span(), "a term cannot reference another term set".to_string()));
+                if parts(term.get_ref())
+                    .iter()
+                    .any(|p| matches!(p, Part::Set(_)))
+                {
+                    return Err((
+                        term.span(),
+                        "a term cannot reference another term set".to_string(),
+                    ));
                 }
             }
         }
@@ -363,13 +381,20 @@ impl<'a> TermSets<'a> {
     }
 
     fn set(&self, name: &str) -> Result<&'a [Spanned<String>], String> {
-        self.sets.get(name).map(|s| s.get_ref().as_slice()).ok_or_else(|| {
-            let known: Vec<&str> = self.sets.keys().map(String::as_str).collect();
-            format!(
-                "undefined term set {{{name}}}; defined in this pack: {}",
-                if known.is_empty() { "none".to_string() } else { known.join(", ") }
-            )
-        })
+        self.sets
+            .get(name)
+            .map(|s| s.get_ref().as_slice())
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.sets.keys().map(String::as_str).collect();
+                format!(
+                    "undefined term set {{{name}}}; defined in this pack: {}",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                )
+            })
     }
 
     /// Every literal a phrase stands for (the product of its term sets).
@@ -468,7 +493,8 @@ mod tests {
         assert!(message.contains("unknown variant `critical`"), "{message}");
         assert_eq!(at, "\"critical\"");
 
-        let text = rule("phrases = [\"a\"]").replace("category = \"inducement\"", "category = \"Bad Category\"");
+        let text = rule("phrases = [\"a\"]")
+            .replace("category = \"inducement\"", "category = \"Bad Category\"");
         let (message, _) = error_at(&text);
         assert!(message.contains("lowercase identifier"), "{message}");
 

@@ -99,7 +99,10 @@ mod tests {
     fn resident_id_check_digit() {
         assert!(Validator::ResidentId.accepts("11010519491231002X"));
         assert!(!Validator::ResidentId.accepts("110105194912310029"));
-        assert!(!Validator::ResidentId.accepts("110105194913310025"), "month 13");
+        assert!(
+            !Validator::ResidentId.accepts("110105194913310025"),
+            "month 13"
+        );
     }
 
     #[test]
