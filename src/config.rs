@@ -267,7 +267,14 @@ impl Config {
         }
         Ok(Config {
             path: Some(path.to_path_buf()),
-            packs: raw.packs.iter().map(|p| root.join(p.get_ref())).collect(),
+            packs: raw
+                .packs
+                .iter()
+                .map(|p| {
+                    let joined = root.join(p.get_ref());
+                    std::fs::canonicalize(&joined).unwrap_or(joined)
+                })
+                .collect(),
             fail_on,
             include: raw.include.iter().map(|p| p.get_ref().clone()).collect(),
             exclude: raw.exclude.iter().map(|p| p.get_ref().clone()).collect(),

@@ -158,7 +158,11 @@ pub fn run(args: CheckArgs) -> i32 {
     let configs = settings.configs();
     let mut pack_paths = args.rules.clone();
     for config in &configs {
-        pack_paths.extend(config.packs.iter().cloned());
+        for pack in &config.packs {
+            if !pack_paths.contains(pack) {
+                pack_paths.push(pack.clone());
+            }
+        }
     }
     let Some((rules, _)) = load_rules(&pack_paths) else {
         return EXIT_ERROR;

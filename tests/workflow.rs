@@ -1,0 +1,431 @@
+//! The workflow features as a user meets them: configuration, suppressions, fixes, baselines.
+//! A test pack with nonsense phrases keeps these independent of the built-in vocabulary.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+const PACK: &str = r#"
+[pack]
+id = "wf-test"
+name = "workflow test pack"
+version = "1.0.0"
+
+[[rule]]
+id = "testing.purple_elephant"
+category = "testing"
+severity = "restrict"
+message = "紫色大象"
+help = "换颜色"
+clause = "测试条款"
+replace = "灰色大象"
+fix = "safe"
+phrases = ["紫色大象"]
+
+[[rule]]
+id = "testing.blue_whale"
+category = "testing"
+severity = "warning"
+message = "蓝色鲸鱼"
+help = "换动物"
+clause = "测试条款"
+replace = "海豚"
+phrases = ["蓝色鲸鱼"]
+
+[[rule]]
+id = "others.red_fox"
+category = "others"
+severity = "ban"
+message = "红色狐狸"
+help = "换"
+clause = "测试条款"
+phrases = ["红色狐狸"]
+"#;
+
+struct Project {
+    dir: TempDir,
+}
+
+impl Project {
+    fn new() -> Project {
+        let p = Project {
+            dir: TempDir::new().unwrap(),
+        };
+        p.write("pack.toml", PACK);
+        p
+    }
+    fn write(&self, name: &str, text: &str) {
+        self.write_bytes(name, text.as_bytes());
+    }
+    fn write_bytes(&self, name: &str, bytes: &[u8]) {
+        let path = self.dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    fn read(&self, name: &str) -> Vec<u8> {
+        fs::read(self.dir.path().join(name)).unwrap()
+    }
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+    fn gzhlint(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("gzhlint").unwrap();
+        cmd.current_dir(self.path()).env("NO_COLOR", "1").args(args);
+        cmd
+    }
+    fn concise(&self, args: &[&str]) -> String {
+        let mut all = vec!["check", "--format", "concise"];
+        all.extend_from_slice(args);
+        let output = self.gzhlint(&all).output().unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    }
+}
+
+fn rules_of(concise: &str) -> Vec<String> {
+    concise
+        .lines()
+        .filter(|l| !l.starts_with("checked"))
+        .map(|l| {
+            let fields: Vec<&str> = l.split(' ').collect();
+            format!("{} {} {}", fields[0], fields[1], fields[2])
+        })
+        .collect()
+}
+
+const ANIMALS: &str = "紫色大象，蓝色鲸鱼，红色狐狸。\n";
+
+#[test]
+fn nearest_configuration_wins_and_packs_come_from_it() {
+    let p = Project::new();
+    p.write(
+        "gzhlint.toml",
+        "packs = [\"pack.toml\"]\n[rules]\n\"testing.blue_whale\" = \"off\"\n",
+    );
+    p.write("a.md", ANIMALS);
+    p.write(
+        "sub/gzhlint.toml",
+        "packs = [\"../pack.toml\"]\n[rules]\n\"testing\" = \"ban\"\n\"others\" = \"off\"\n",
+    );
+    p.write("sub/b.md", ANIMALS);
+    let out = p.concise(&["."]);
+    assert_eq!(
+        rules_of(&out),
+        [
+            "./a.md:1:1: restrict testing.purple_elephant",
+            "./a.md:1:11: ban others.red_fox",
+            "./sub/b.md:1:1: ban testing.purple_elephant",
+            "./sub/b.md:1:6: ban testing.blue_whale",
+        ]
+    );
+    // --isolated ignores configuration files (and so their packs).
+    let out = p.concise(&["--isolated", "--rules", "pack.toml", "sub/b.md"]);
+    assert_eq!(rules_of(&out).len(), 3);
+    // --config names one file for every draft.
+    p.write(
+        "strict.toml",
+        "packs = [\"pack.toml\"]\nfail_on = \"ban\"\n",
+    );
+    p.gzhlint(&["check", "--config", "strict.toml", "sub/b.md"])
+        .assert()
+        .code(1);
+    p.gzhlint(&[
+        "check",
+        "--config",
+        "strict.toml",
+        "--fail-on",
+        "never",
+        "sub/b.md",
+    ])
+    .assert()
+    .code(0);
+}
+
+#[test]
+fn overrides_fail_on_and_include_exclude() {
+    let p = Project::new();
+    p.write(
+        "gzhlint.toml",
+        r#"packs = ["pack.toml"]
+fail_on = "ban"
+include = ["articles/**"]
+exclude = ["articles/old/**"]
+
+[[override]]
+paths = ["articles/ads/**"]
+rules = { "others.red_fox" = "warning", "testing" = "off" }
+"#,
+    );
+    p.write("articles/a.md", "紫色大象\n");
+    p.write("articles/ads/b.md", ANIMALS);
+    p.write("articles/old/c.md", ANIMALS);
+    p.write("notes/d.md", ANIMALS);
+    let out = p.concise(&["."]);
+    assert_eq!(
+        rules_of(&out),
+        [
+            "./articles/a.md:1:1: restrict testing.purple_elephant",
+            "./articles/ads/b.md:1:11: warning others.red_fox",
+        ]
+    );
+    assert!(out.contains("checked 2 files"), "{out}");
+    // fail_on = "ban": restrict findings do not fail the run.
+    p.gzhlint(&["check", "."]).assert().code(0);
+}
+
+#[test]
+fn configuration_errors_name_file_line_and_problem() {
+    let p = Project::new();
+    p.write("a.md", "正文\n");
+    for (text, expected) in [
+        (
+            "fail_on = \"warning\"\ncolour = 1\n",
+            "gzhlint.toml:2: unknown field `colour`",
+        ),
+        (
+            "fail_on = \"often\"\n",
+            "gzhlint.toml:1: fail_on \"often\" must be",
+        ),
+        (
+            "packs = [\"pack.toml\"]\n\n[rules]\n\"testing.nope\" = \"off\"\n",
+            "gzhlint.toml:4: no rule or category \"testing.nope\" is loaded",
+        ),
+        (
+            "[rules]\n\"testing\" = \"loud\"\n",
+            "gzhlint.toml:2: \"loud\" must be",
+        ),
+    ] {
+        p.write("gzhlint.toml", text);
+        p.gzhlint(&["check", "a.md"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(expected));
+    }
+}
+
+#[test]
+fn init_writes_a_starter_and_never_overwrites() {
+    let p = Project::new();
+    p.gzhlint(&["init"]).assert().code(0);
+    let written = String::from_utf8(p.read("gzhlint.toml")).unwrap();
+    assert!(written.contains("require_reason = true"));
+    p.write("a.md", "正文\n");
+    p.gzhlint(&["check", "a.md"]).assert().code(0);
+    p.gzhlint(&["init"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(String::from_utf8(p.read("gzhlint.toml")).unwrap(), written);
+}
+
+#[test]
+fn config_command_shows_the_effective_settings() {
+    let p = Project::new();
+    p.write(
+        "gzhlint.toml",
+        "packs = [\"pack.toml\"]\nrequire_reason = true\n[rules]\n\"testing\" = \"warning\"\n[[override]]\npaths = [\"ads/**\"]\nrules = { \"others\" = \"off\" }\n",
+    );
+    p.write("ads/a.md", "x\n");
+    p.gzhlint(&["config", "ads/a.md"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("require_reason = true"))
+        .stdout(predicate::str::contains(
+            "\"testing.purple_elephant\" = \"warning\"  # default restrict",
+        ))
+        .stdout(predicate::str::contains(
+            "\"others.red_fox\" = \"off\"  # default ban",
+        ))
+        .stdout(predicate::str::contains("\"testing.blue_whale\"").not());
+}
+
+#[test]
+fn suppressions_hide_findings_and_json_lists_them_with_reasons() {
+    let p = Project::new();
+    p.write(
+        "gzhlint.toml",
+        "packs = [\"pack.toml\"]\nrequire_reason = true\n",
+    );
+    p.write(
+        "a.md",
+        "<!-- gzhlint-disable testing reason=\"童话故事里的动物\" -->\n\n紫色大象和蓝色鲸鱼。\n\n<!-- gzhlint-enable -->\n\n<!-- gzhlint-disable-next-line others.red_fox -->\n红色狐狸。\n\n<!-- gzhlint-disable others.red_fox reason=\"无用\" -->\n\n紫色大象。\n",
+    );
+    let output = p
+        .gzhlint(&["check", "--format", "json", "a.md"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let shown: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{}:{}", d["line"], d["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "7:gzhlint.suppression_without_reason",
+            "10:gzhlint.unused_suppression",
+            "12:testing.purple_elephant"
+        ]
+    );
+    let suppressed: Vec<String> = json["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}",
+                d["line"],
+                d["rule"].as_str().unwrap(),
+                d["reason"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        suppressed,
+        [
+            "3:testing.purple_elephant:\"童话故事里的动物\"",
+            "3:testing.blue_whale:\"童话故事里的动物\"",
+            "8:others.red_fox:null"
+        ]
+    );
+    assert_eq!(json["summary"]["suppressed"], 3);
+}
+
+#[test]
+fn fix_rewrites_safely_in_the_original_encoding() {
+    let p = Project::new();
+    // GBK with CRLF line endings; one safe fix, one unsafe suggestion, one split by markup.
+    let text = "第一行说明文字，用来让编码检测更有把握。\r\n\r\n这里有紫色大象，还有蓝色鲸鱼，以及**紫色**大象。\r\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    p.write_bytes("gbk.md", &gbk);
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice("紫色大象\n".as_bytes());
+    p.write_bytes("bom.md", &bom);
+    p.write("clean.md", "没有问题的稿件\n");
+    let clean_before = fs::metadata(p.path().join("clean.md"))
+        .unwrap()
+        .modified()
+        .unwrap();
+
+    p.gzhlint(&["check", "--diff", "--rules", "pack.toml", "gbk.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("-这里有紫色大象"))
+        .stdout(predicate::str::contains("+这里有灰色大象"));
+    assert_eq!(p.read("gbk.md"), gbk.to_vec(), "--diff writes nothing");
+
+    p.gzhlint(&[
+        "check",
+        "--fix",
+        "--format",
+        "concise",
+        "--rules",
+        "pack.toml",
+        "gbk.md",
+        "bom.md",
+        "clean.md",
+    ])
+    .assert()
+    .code(1)
+    .stderr(predicate::str::contains("fixed 2 findings in 2 files"))
+    .stdout(predicate::str::contains("gbk.md:3:1: restrict testing.purple_elephant").not())
+    .stdout(predicate::str::contains(
+        "gbk.md:3:11: warning testing.blue_whale",
+    ))
+    .stdout(predicate::str::contains(
+        "gbk.md:3:20: restrict testing.purple_elephant",
+    ));
+    let fixed = p.read("gbk.md");
+    let (decoded, _, errors) = encoding_rs::GBK.decode(&fixed);
+    assert!(!errors);
+    assert_eq!(
+        decoded,
+        text.replacen("这里有紫色大象", "这里有灰色大象", 1)
+    );
+    assert_eq!(
+        p.read("bom.md"),
+        [&[0xEF, 0xBB, 0xBF][..], "灰色大象\n".as_bytes()].concat()
+    );
+    let clean_after = fs::metadata(p.path().join("clean.md"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(
+        clean_before, clean_after,
+        "files without fixes are not touched"
+    );
+    // Nothing left to fix.
+    p.gzhlint(&[
+        "check",
+        "--diff",
+        "--rules",
+        "pack.toml",
+        "gbk.md",
+        "bom.md",
+    ])
+    .assert()
+    .code(0);
+}
+
+#[test]
+fn baseline_reports_only_new_findings() {
+    let p = Project::new();
+    p.write("a.md", "第一段。\n\n这里有紫色大象。\n");
+    p.gzhlint(&[
+        "check",
+        "--rules",
+        "pack.toml",
+        "--write-baseline",
+        "baseline.json",
+        "a.md",
+    ])
+    .assert()
+    .code(0)
+    .stderr(predicate::str::contains(
+        "wrote 1 findings to baseline baseline.json",
+    ));
+    p.gzhlint(&[
+        "check",
+        "--rules",
+        "pack.toml",
+        "--baseline",
+        "baseline.json",
+        "a.md",
+    ])
+    .assert()
+    .code(0)
+    .stdout(predicate::str::contains("0 diagnostics"))
+    .stdout(predicate::str::contains("1 in baseline"));
+    // Edits elsewhere do not bring the known finding back; a new one is reported.
+    p.write(
+        "a.md",
+        "新加的开头。\n\n第一段改写了。\n\n这里有紫色大象。\n\n那边又来了一头紫色大象！\n",
+    );
+    let out = p.concise(&[
+        "--rules",
+        "pack.toml",
+        "--baseline",
+        "baseline.json",
+        "a.md",
+    ]);
+    assert_eq!(
+        rules_of(&out),
+        ["a.md:7:8: restrict testing.purple_elephant"]
+    );
+    p.write("broken.json", "{\"version\": 1,\n \"findings\": [}\n");
+    p.gzhlint(&[
+        "check",
+        "--rules",
+        "pack.toml",
+        "--baseline",
+        "broken.json",
+        "a.md",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("broken.json:2: invalid baseline"));
+}
