@@ -34,7 +34,7 @@ pub fn safe_edits(rules: &RuleSet, text: &str, diagnostics: &[Diagnostic]) -> Ve
             )
         })
         .collect();
-    edits.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
     let mut kept: Vec<Edit> = Vec::with_capacity(edits.len());
     for edit in edits {
         if kept

@@ -83,8 +83,12 @@ pub(crate) fn extract_html_fragment(
 struct PieceRecorder {
     inner: DefaultEmitter<usize>,
     position: usize,
-    pieces: Rc<RefCell<Vec<(usize, Vec<u8>)>>>,
+    pieces: RecordedPieces,
 }
+
+/// (input position after the piece, decoded bytes) for each string html5gum emitted, shared
+/// between the emitter and the walker that consumes them token by token.
+type RecordedPieces = Rc<RefCell<Vec<(usize, Vec<u8>)>>>;
 
 impl ForwardingEmitter for PieceRecorder {
     type Token = Token<usize>;
@@ -411,13 +415,9 @@ fn merge_pieces(
         match merged.last_mut() {
             Some((last_range, last_bytes))
                 if last_range.end == range.start
-                    && (literal || !std::str::from_utf8(last_bytes).is_ok())
-                    && bytes.get(last_range.clone()) == Some(&last_bytes[..]) =>
+                    && (std::str::from_utf8(last_bytes).is_err()
+                        || literal && bytes.get(last_range.clone()) == Some(&last_bytes[..])) =>
             {
-                last_range.end = range.end;
-                last_bytes.extend_from_slice(piece);
-            }
-            Some((last_range, last_bytes)) if !std::str::from_utf8(last_bytes).is_ok() => {
                 last_range.end = range.end;
                 last_bytes.extend_from_slice(piece);
             }

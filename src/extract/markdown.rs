@@ -90,13 +90,11 @@ impl State<'_> {
 
     /// The block that text goes to: the image's alt text, or the current block.
     fn target(&mut self) -> &mut Block {
-        if self.image.is_some() {
-            return self.image.as_mut().expect("checked above");
+        let scopes = self.block_scopes();
+        match &mut self.image {
+            Some(image) => image,
+            None => self.block.get_or_insert_with(|| Block::new(scopes)),
         }
-        if self.block.is_none() {
-            self.block = Some(Block::new(self.block_scopes()));
-        }
-        self.block.as_mut().expect("block was just created")
     }
 
     fn push_text(&mut self, text: &str, range: Range<usize>) {
