@@ -298,7 +298,7 @@ fn finish(args: &CheckArgs, rules: &RuleSet, outcomes: Vec<(Outcome, String)>) -
     }
     if args.diff {
         let diffs: String = checked.iter().filter_map(|c| c.diff.clone()).collect();
-        print!("{diffs}");
+        out!("{diffs}");
         return if failed {
             EXIT_ERROR
         } else if diffs.is_empty() {
@@ -352,7 +352,7 @@ fn finish(args: &CheckArgs, rules: &RuleSet, outcomes: Vec<(Outcome, String)>) -
             stdout.push('\n');
         }
     }
-    print!("{stdout}");
+    out!("{stdout}");
     if failed {
         EXIT_ERROR
     } else if fails {
@@ -548,15 +548,15 @@ fn explain_normalization(rules: &RuleSet, inputs: &[Input]) -> i32 {
                 .first()
                 .map_or(1, |s| lines.line_of(s.source.start) + 1);
             let scopes: Vec<&str> = block.scopes.iter().map(|s| s.name()).collect();
-            println!("{}:{line} [{}]", path.display(), scopes.join(","));
-            println!("  text:       {}", block.text.replace('\n', "⏎"));
+            outln!("{}:{line} [{}]", path.display(), scopes.join(","));
+            outln!("  text:       {}", block.text.replace('\n', "⏎"));
             for matcher in &rules.views {
                 let label = if matcher.view.digits {
                     "digits:    "
                 } else {
                     "normalized:"
                 };
-                println!(
+                outln!(
                     "  {label} {}",
                     normalize(&block.text, matcher.view).text.replace('\n', "⏎")
                 );

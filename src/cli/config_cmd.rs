@@ -19,7 +19,7 @@ pub fn init(path: &Path) -> i32 {
     }
     match std::fs::write(path, STARTER) {
         Ok(()) => {
-            println!("wrote {}", path.display());
+            outln!("wrote {}", path.display());
             EXIT_CLEAN
         }
         Err(e) => {
@@ -74,28 +74,28 @@ pub fn show(args: ConfigArgs) -> i32 {
         let quoted: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
         format!("[{}]", quoted.join(", "))
     };
-    println!("# effective configuration for {}", args.path.display());
-    println!("# file: {}", config.origin());
+    outln!("# effective configuration for {}", args.path.display());
+    outln!("# file: {}", config.origin());
     let packs: Vec<String> = config
         .packs
         .iter()
         .map(|p| p.display().to_string())
         .collect();
-    println!("packs = {}", list(&packs));
-    println!(
+    outln!("packs = {}", list(&packs));
+    outln!(
         "fail_on = {:?}",
         config.fail_on.unwrap_or(FailOn::Warning).name()
     );
-    println!("include = {}", list(&config.include));
-    println!("exclude = {}", list(&config.exclude));
-    println!("require_reason = {}", config.require_reason);
-    println!("\n# rules whose severity differs from the pack's, for this path");
-    println!("[rules]");
+    outln!("include = {}", list(&config.include));
+    outln!("exclude = {}", list(&config.exclude));
+    outln!("require_reason = {}", config.require_reason);
+    outln!("\n# rules whose severity differs from the pack's, for this path");
+    outln!("[rules]");
     for rule in &rules.rules {
         let effective = config.severity(rule, &probe);
         if effective != Some(rule.severity) {
             let shown = effective.map_or("off", |s| s.name());
-            println!("{:?} = {shown:?}  # default {}", rule.id, rule.severity);
+            outln!("{:?} = {shown:?}  # default {}", rule.id, rule.severity);
         }
     }
     EXIT_CLEAN

@@ -1,5 +1,22 @@
 //! The command line: argument parsing and I/O around the library's pipeline.
 
+/// `print!` that ends the program quietly when standard output is closed (`gzhlint … | head`).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(&format!($($arg)*))
+    };
+}
+
+/// `println!` that ends the program quietly when standard output is closed.
+macro_rules! outln {
+    () => {
+        $crate::cli::write_stdout("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(&format!("{}\n", format!($($arg)*)))
+    };
+}
+
 mod check;
 mod config_cmd;
 mod inputs;
@@ -65,6 +82,18 @@ impl ColorChoice {
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         }
+    }
+}
+
+/// Writes to standard output; a closed pipe ends the program with success, like other filters.
+pub fn write_stdout(text: &str) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(EXIT_CLEAN);
+        }
+        eprintln!("gzhlint: error: cannot write output: {e}");
+        std::process::exit(EXIT_ERROR);
     }
 }
 

@@ -68,7 +68,7 @@ pub fn run(command: RulesCommand) -> i32 {
             };
             let failures = test_examples(&rules, &tested);
             for failure in &failures {
-                println!("{failure}");
+                outln!("{failure}");
             }
             let examples: usize = rules
                 .rules
@@ -76,7 +76,7 @@ pub fn run(command: RulesCommand) -> i32 {
                 .filter(|r| tested.contains(&r.pack.as_str()))
                 .map(|r| r.flag.len() + r.pass.len())
                 .sum();
-            println!(
+            outln!(
                 "rule examples: {} passed, {} failed",
                 examples - failures.len(),
                 failures.len()
@@ -99,12 +99,12 @@ fn list(rules: &RuleSet, format: ListFormat) {
                 "rules": rules.rules,
             }))
             .expect("JSON of owned data");
-            println!("{text}");
+            outln!("{text}");
         }
         ListFormat::Human => {
             let width = rules.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
             for rule in &rules.rules {
-                println!(
+                outln!(
                     "{:width$}  {:18}  {:8}  {}",
                     rule.id,
                     rule.category,
@@ -112,7 +112,7 @@ fn list(rules: &RuleSet, format: ListFormat) {
                     rule.name
                 );
             }
-            println!("{} rules in {} packs", rules.rules.len(), rules.packs.len());
+            outln!("{} rules in {} packs", rules.rules.len(), rules.packs.len());
         }
     }
 }
@@ -138,7 +138,7 @@ fn explain(rules: &RuleSet, id: &str) -> i32 {
         eprintln!("  `gzhlint rules list` shows every rule");
         return EXIT_ERROR;
     };
-    print!("{}", explanation(rules, rule));
+    out!("{}", explanation(rules, rule));
     EXIT_CLEAN
 }
 

@@ -45,6 +45,7 @@ pub(crate) fn extract_html_fragment(
         stack: Vec::new(),
         block: None,
         blocks: Vec::new(),
+        metadata_titles: Vec::new(),
         comments: Vec::new(),
         content_root_seen: false,
     };
@@ -69,7 +70,10 @@ pub(crate) fn extract_html_fragment(
     walker.flush();
     let content_root_seen = walker.content_root_seen;
     out.comments.extend(walker.comments);
-    for (block, in_content_root) in walker.blocks {
+    // The visible title comes first, so that when <title> and og:title repeat it, the finding
+    // is reported once, where readers see it.
+    let blocks = walker.blocks.into_iter().chain(walker.metadata_titles);
+    for (block, in_content_root) in blocks {
         // A full page export carries navigation and buttons (关注, 分享…) outside the article:
         // when the article body #js_content exists, only it and the titles are the draft.
         if !content_root_seen || in_content_root || block.scopes.contains(Scope::Title) {
@@ -128,6 +132,8 @@ struct Walker<'a> {
     stack: Vec<Open>,
     block: Option<(Block, bool)>,
     blocks: Vec<(Block, bool)>,
+    /// `<title>` and og:title: page metadata that usually repeats the visible title.
+    metadata_titles: Vec<(Block, bool)>,
     comments: Vec<Comment>,
     content_root_seen: bool,
 }
@@ -233,7 +239,11 @@ impl Walker<'_> {
 
     fn flush(&mut self) {
         if let Some(block) = self.block.take() {
-            self.blocks.push(block);
+            if self.stack.iter().any(|o| o.name == "title") {
+                self.metadata_titles.push(block);
+            } else {
+                self.blocks.push(block);
+            }
         }
     }
 
@@ -302,6 +312,7 @@ impl Walker<'_> {
             wanted.push(("content", ScopeSet::of(Scope::Title)));
         }
         for (attr, scopes) in wanted {
+            let metadata = attr == "content";
             let Some(value) = attribute(tag, attr) else {
                 continue;
             };
@@ -321,7 +332,11 @@ impl Walker<'_> {
             if link {
                 block.links.push(0..block.text.len());
             }
-            self.blocks.push((block, in_root));
+            if metadata {
+                self.metadata_titles.push((block, in_root));
+            } else {
+                self.blocks.push((block, in_root));
+            }
         }
     }
 
@@ -501,6 +516,13 @@ mod tests {
                 ("引文".to_string(), vec!["body", "quote"]),
                 ("图片说明".to_string(), vec!["alt"]),
             ]
+        );
+        let title = &extracted.blocks[0];
+        assert_eq!(title.text, "标题");
+        assert!(title.scopes.contains(Scope::Title));
+        assert_eq!(
+            title.segments[0].source.start,
+            source.find("标题</h1>").unwrap()
         );
         let paragraph = &extracted.blocks[2];
         assert!(paragraph.is_link_text(&(6..12)));

@@ -34,11 +34,17 @@ pub fn extract_markdown(source: &str) -> Extracted {
         skip_depth: 0,
         in_metadata: false,
         html_block: None,
+        metadata: Vec::new(),
     };
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
         state.event(event, range);
     }
     state.flush();
+    // The visible H1 comes first, so that a front-matter title repeating it is reported once,
+    // where readers see it.
+    for block in std::mem::take(&mut state.metadata) {
+        state.out.push(block);
+    }
     state.out
 }
 
@@ -58,6 +64,8 @@ struct State<'a> {
     skip_depth: usize,
     in_metadata: bool,
     html_block: Option<Range<usize>>,
+    /// Front-matter blocks, added after the body.
+    metadata: Vec<Block>,
 }
 
 impl State<'_> {
@@ -285,7 +293,7 @@ impl State<'_> {
             }
             let mut block = Block::new(scopes);
             block.push_literal(text, at);
-            self.out.push(block);
+            self.metadata.push(block);
         }
     }
 }
@@ -341,10 +349,11 @@ mod tests {
         extracted.drop_repeated_titles();
         assert_eq!(
             texts(&extracted),
-            ["惊呆了", "小编", "小节", "另一个一级标题"]
+            ["惊呆了", "小节", "另一个一级标题", "小编"]
         );
-        assert_eq!(pieces_of(source, &extracted, "惊呆了"), ["惊呆了"]);
-        assert_eq!(scopes_of(&extracted, "惊呆了"), ["title"]);
+        let h1 = source.rfind("惊呆了").unwrap();
+        assert_eq!(extracted.blocks[0].segments[0].source.start, h1);
+        assert_eq!(scopes_of(&extracted, "惊呆了"), ["title", "heading"]);
         assert_eq!(scopes_of(&extracted, "小节"), ["heading"]);
         assert_eq!(scopes_of(&extracted, "另一个一级标题"), ["heading"]);
     }

@@ -128,6 +128,11 @@ fn in_scope(
     normalized: &Normalized,
     range: &Range<usize>,
 ) -> bool {
+    // Quoted text is the author marking words as someone else's: only rules that name the
+    // quote scope look inside it.
+    if block.scopes.contains(Scope::Quote) && !scopes.contains(Scope::Quote) {
+        return false;
+    }
     if scopes.intersects(block.scopes) {
         return true;
     }

@@ -32,6 +32,12 @@ impl Validator {
         match self {
             Validator::ResidentId => resident_id(&digits),
             Validator::Mobile => {
+                // +86 / 0086 country prefix
+                let digits = match digits.len() {
+                    13 if digits.starts_with(b"86") => &digits[2..],
+                    15 if digits.starts_with(b"0086") => &digits[4..],
+                    _ => &digits[..],
+                };
                 digits.len() == 11
                     && digits[0] == b'1'
                     && (b'3'..=b'9').contains(&digits[1])
@@ -110,6 +116,8 @@ mod tests {
         assert!(Validator::Mobile.accepts("13812345678"));
         assert!(Validator::Mobile.accepts("138-1234-5678"));
         assert!(!Validator::Mobile.accepts("12812345678"));
+        assert!(Validator::Mobile.accepts("+86 138 1234 5678"));
+        assert!(!Validator::Mobile.accepts("8712812345678"));
         assert!(!Validator::Mobile.accepts("4008123456"));
     }
 
