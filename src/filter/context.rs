@@ -172,8 +172,20 @@ fn context_allows(
     for hit in context {
         let cancels = match hit.role {
             Role::Allow => hit.range.start <= range.start && range.end <= hit.range.end,
-            Role::Unless => hit.range.end <= range.start && in_sentence(hit),
-            Role::UnlessAfter => hit.range.start >= range.end && in_sentence(hit),
+            Role::Unless => {
+                hit.range.end <= range.start
+                    && in_sentence(hit)
+                    && conditions
+                        .frame_within
+                        .is_none_or(|n| chars_between(text, hit.range.end, range.start) <= n)
+            }
+            Role::UnlessAfter => {
+                hit.range.start >= range.end
+                    && in_sentence(hit)
+                    && conditions
+                        .frame_within
+                        .is_none_or(|n| chars_between(text, range.end, hit.range.start) <= n)
+            }
             Role::Phrase | Role::Requires(_) => false,
         };
         if cancels {

@@ -226,6 +226,23 @@ pub fn normalize(text: &str, view: View) -> Normalized {
         if is_invisible(c) {
             continue;
         }
+        if view.digits {
+            // A numeral written next to ASCII digits (王五13812345678) is a word, not part of
+            // the number: leave it, so it cannot lengthen the number.
+            let beside_digits = |run: &numerals::NumeralRun| {
+                out.text.ends_with(|c: char| c.is_ascii_digit())
+                    || text[at + run.len..].starts_with(|c: char| c.is_ascii_digit())
+            };
+            if let Some(run) = numerals::chinese_run(&text[at..]).filter(|run| !beside_digits(run))
+            {
+                flush_separators(&mut out, text, &mut pending, &mut pending_emoji, Some('0'));
+                out.push_replaced(&run.digits, at..at + run.len);
+                while chars.peek().is_some_and(|(next, _)| *next < at + run.len) {
+                    chars.next();
+                }
+                continue;
+            }
+        }
         while replacements.peek().is_some_and(|(start, _, _)| *start < at) {
             replacements.next();
         }
@@ -248,23 +265,6 @@ pub fn normalize(text: &str, view: View) -> Normalized {
                 }
                 out.push_replaced(&folded, start..end);
                 while chars.peek().is_some_and(|(next, _)| *next < end) {
-                    chars.next();
-                }
-                continue;
-            }
-        }
-        if view.digits {
-            // A numeral written next to ASCII digits (王五13812345678) is a word, not part of
-            // the number: leave it, so it cannot lengthen the number.
-            let beside_digits = |run: &numerals::NumeralRun| {
-                out.text.ends_with(|c: char| c.is_ascii_digit())
-                    || text[at + run.len..].starts_with(|c: char| c.is_ascii_digit())
-            };
-            if let Some(run) = numerals::chinese_run(&text[at..]).filter(|run| !beside_digits(run))
-            {
-                flush_separators(&mut out, text, &mut pending, &mut pending_emoji, Some('0'));
-                out.push_replaced(&run.digits, at..at + run.len);
-                while chars.peek().is_some_and(|(next, _)| *next < at + run.len) {
                     chars.next();
                 }
                 continue;

@@ -77,6 +77,7 @@ fn numerals() {
     assert_eq!(behind("集齐十八个赞", digits, "18"), "十八");
     assert_eq!(norm("集齐十八个赞"), "集齐十八个赞");
     assert_eq!(normalize("王五13812345678", digits).text, "王五13812345678");
+    assert_eq!(normalize("兩週見效", digits).text, "2周见效");
 }
 
 #[test]

@@ -33,6 +33,7 @@ pub struct Conditions {
     pub requires: u8,
     pub within: Option<usize>,
     pub has_unless: bool,
+    pub frame_within: Option<usize>,
     pub has_allow: bool,
     pub validator: Option<Validator>,
     pub separators: bool,
@@ -69,6 +70,18 @@ impl RuleSet {
         let mut infos = Vec::new();
         let mut first_origin: HashMap<String, String> = HashMap::new();
         for pack in packs {
+            if let Some(other) = infos.iter().find(|p: &&PackInfo| p.id == pack.info.id) {
+                return Err(PackError {
+                    origin: pack.source.origin.clone(),
+                    source_text: pack.source.text.clone(),
+                    span: None,
+                    message: format!(
+                        "duplicate pack id {:?} (already loaded from {})",
+                        pack.info.id, other.origin
+                    ),
+                    help: Some("give each pack its own [pack] id".to_string()),
+                });
+            }
             for ((rule, matching), span) in pack.rules.into_iter().zip(pack.id_spans) {
                 if let Some(origin) = first_origin.get(&rule.id) {
                     return Err(PackError {
@@ -97,6 +110,7 @@ impl RuleSet {
                 requires: m.requires.len().min(u8::MAX as usize) as u8,
                 within: m.within,
                 has_unless: !m.unless.is_empty() || !m.unless_after.is_empty(),
+                frame_within: m.frame_within,
                 has_allow: !m.allow.is_empty(),
                 validator: m.validator,
                 separators: m.separators,
@@ -169,7 +183,7 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
             add(phrase, rule, Role::Allow);
         }
         for pattern in &m.patterns {
-            pattern_sources.push(normalize_pattern(pattern));
+            pattern_sources.push(pattern.clone());
             pattern_rules.push(rule as u32);
         }
     }
@@ -179,7 +193,7 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
             .build(&literals)
             .expect("literal automaton within size limits")
     });
-    // Each pattern was checked when its pack was loaded.
+    // Each pattern was normalized and checked when its pack was loaded.
     let pattern_set = (!pattern_sources.is_empty()).then(|| {
         RegexSetBuilder::new(&pattern_sources)
             .case_insensitive(true)
@@ -206,26 +220,4 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
         pattern_set,
         patterns,
     }
-}
-
-/// Patterns meet normalized text: fold the width and script of their literal characters (case
-/// is handled by matching case-insensitively, so escapes such as `\D` keep their meaning).
-fn normalize_pattern(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut chunk = String::new();
-    for c in pattern.chars() {
-        if c.is_ascii() {
-            if !chunk.is_empty() {
-                out.push_str(&normalize(&chunk, View::default()).text);
-                chunk.clear();
-            }
-            out.push(c);
-        } else {
-            chunk.push(c);
-        }
-    }
-    if !chunk.is_empty() {
-        out.push_str(&normalize(&chunk, View::default()).text);
-    }
-    out
 }

@@ -12,6 +12,7 @@ use toml::Spanned;
 
 use super::{EmittedBy, FixSafety, PackError, PackInfo, Rule, Severity, Validator};
 use crate::extract::{Scope, ScopeSet};
+use crate::normalize::{normalize, View};
 
 /// The text of a pack and where it came from.
 #[derive(Clone, Debug)]
@@ -82,6 +83,7 @@ struct RawRule {
     unless: Vec<Spanned<String>>,
     #[serde(default)]
     unless_after: Vec<Spanned<String>>,
+    frame_within: Option<usize>,
     #[serde(default)]
     allow: Vec<Spanned<String>>,
     validator: Option<Validator>,
@@ -110,6 +112,8 @@ pub struct RuleMatch {
     pub unless: Vec<String>,
     /// A frame after the match, in the same sentence, cancels it.
     pub unless_after: Vec<String>,
+    /// When set, a frame cancels the match only within this many characters of it.
+    pub frame_within: Option<usize>,
     /// A phrase that covers the match cancels it.
     pub allow: Vec<String>,
     pub validator: Option<Validator>,
@@ -213,6 +217,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             let expanded = terms
                 .expand_pattern(pattern.get_ref())
                 .map_err(|message| error(Some(pattern.span()), message, None))?;
+            let expanded = normalize_pattern(&expanded, View { digits: raw_rule.digits });
             if let Err(e) = regex::Regex::new(&expanded) {
                 return Err(error(
                     Some(pattern.span()),
@@ -240,6 +245,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             within: raw_rule.within,
             unless: expand(&raw_rule.unless)?,
             unless_after: expand(&raw_rule.unless_after)?,
+            frame_within: raw_rule.frame_within,
             allow: expand(&raw_rule.allow)?,
             validator: raw_rule.validator,
             separators: raw_rule.separators,
@@ -289,6 +295,30 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
         source: source.clone(),
         id_spans,
     })
+}
+
+/// Patterns meet normalized text: the literal (non-ASCII) characters of a pattern are normalized
+/// like the text and then escaped, so that ＋ or （ stay literal after folding to + or (. Case is
+/// handled by matching case-insensitively, so ASCII escapes such as `\D` keep their meaning.
+fn normalize_pattern(pattern: &str, view: View) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chunk = String::new();
+    let flush = |chunk: &mut String, out: &mut String| {
+        if !chunk.is_empty() {
+            out.push_str(&regex::escape(&normalize(chunk, view).text));
+            chunk.clear();
+        }
+    };
+    for c in pattern.chars() {
+        if c.is_ascii() {
+            flush(&mut chunk, &mut out);
+            out.push(c);
+        } else {
+            chunk.push(c);
+        }
+    }
+    flush(&mut chunk, &mut out);
+    out
 }
 
 fn is_identifier(text: &str, extra: &str) -> bool {
@@ -505,6 +535,14 @@ mod tests {
 
         let (message, _) = error_at("[pack\nid=1");
         assert!(!message.is_empty());
+    }
+
+    #[test]
+    fn pattern_literals_are_normalized_and_stay_literal() {
+        let pack = load(&rule("patterns = ['(加|➕)[Ｖv]轉發（\\d）']")).unwrap();
+        assert_eq!(pack.rules[0].1.patterns, ["(加|\\+)[vv]转发\\(\\d\\)"]);
+        let digits = load(&rule("patterns = ['降三高']\ndigits = true")).unwrap();
+        assert_eq!(digits.rules[0].1.patterns, ["降3高"]);
     }
 
     #[test]
