@@ -1,11 +1,12 @@
 //! Stage 4: run a view's compiled automata over one normalized block.
 //!
-//! One overlapping pass of the literal automaton finds every phrase and every context term at
-//! once; the regex set says which patterns occur, and only those are run for positions.
+//! One overlapping pass of the literal automaton finds every phrase, every context term and
+//! every pattern anchor at once; then only the patterns whose anchors occurred (and those
+//! without anchors) run.
 
 use std::ops::Range;
 
-use crate::rules::compile::{Role, ViewMatcher};
+use crate::rules::compile::{Role, Use, ViewMatcher};
 
 /// A possible finding: a rule's phrase or pattern matched at `range` of the normalized text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,34 +31,38 @@ pub struct BlockMatches {
 
 pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
     let mut found = BlockMatches::default();
+    let mut to_run: Vec<u32> = matcher.unanchored.clone();
     if let Some(literals) = &matcher.literals {
         for m in literals.find_overlapping_iter(text) {
             for u in &matcher.literal_uses[m.pattern().as_usize()] {
-                if u.role == Role::Phrase {
-                    found.candidates.push(Candidate {
-                        rule: u.rule,
+                match *u {
+                    Use::Rule {
+                        rule,
+                        role: Role::Phrase,
+                    } => found.candidates.push(Candidate {
+                        rule,
                         range: m.range(),
-                    });
-                } else {
-                    found.context.push(ContextHit {
-                        rule: u.rule,
-                        role: u.role,
+                    }),
+                    Use::Rule { rule, role } => found.context.push(ContextHit {
+                        rule,
+                        role,
                         range: m.range(),
-                    });
+                    }),
+                    Use::Anchor { pattern } => to_run.push(pattern),
                 }
             }
         }
     }
-    if let Some(set) = &matcher.pattern_set {
-        for index in set.matches(text).iter() {
-            let (regex, rule) = &matcher.patterns[index];
-            for m in regex.find_iter(text) {
-                if !m.is_empty() {
-                    found.candidates.push(Candidate {
-                        rule: *rule,
-                        range: m.range(),
-                    });
-                }
+    to_run.sort_unstable();
+    to_run.dedup();
+    for index in to_run {
+        let pattern = &matcher.patterns[index as usize];
+        for m in pattern.regex().find_iter(text) {
+            if !m.is_empty() {
+                found.candidates.push(Candidate {
+                    rule: pattern.rule,
+                    range: m.range(),
+                });
             }
         }
     }

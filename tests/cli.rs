@@ -3,12 +3,11 @@
 //! A test pack with nonsense phrases (紫色大象, 蓝色鲸鱼) keeps these tests independent of the
 //! built-in packs' vocabulary.
 
-use std::fs;
-use std::path::Path;
-
 use assert_cmd::Command;
+
+mod common;
+use common::Project;
 use predicates::prelude::*;
-use tempfile::TempDir;
 
 const PACK: &str = r#"
 [pack]
@@ -45,50 +44,9 @@ flag = ["蓝色鲸鱼来了", "蓝-色-鲸-鱼", "藍色鯨魚"]
 pass = ["蓝色的海"]
 "#;
 
-struct Project {
-    dir: TempDir,
-}
-
-impl Project {
-    fn new() -> Project {
-        let project = Project {
-            dir: TempDir::new().unwrap(),
-        };
-        project.write("pack.toml", PACK);
-        project
-    }
-
-    fn write(&self, name: &str, text: &str) {
-        self.write_bytes(name, text.as_bytes());
-    }
-
-    fn write_bytes(&self, name: &str, bytes: &[u8]) {
-        let path = self.dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, bytes).unwrap();
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn gzhlint(&self) -> Command {
-        let mut cmd = Command::cargo_bin("gzhlint").unwrap();
-        cmd.current_dir(self.path()).env("NO_COLOR", "1");
-        cmd
-    }
-
-    fn check(&self, args: &[&str]) -> Command {
-        let mut cmd = self.gzhlint();
-        cmd.args(["check", "--rules", "pack.toml", "--color", "never"]);
-        cmd.args(args);
-        cmd
-    }
-}
-
 #[test]
 fn clean_draft_exits_zero() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("drafts/a.md", "# 标题\n\n灰色大象在散步。\n");
     p.check(&["drafts"])
         .assert()
@@ -98,7 +56,7 @@ fn clean_draft_exits_zero() {
 
 #[test]
 fn findings_exit_one_and_concise_lines_point_at_characters() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("a.md", "前言\n\n看，**紫色**大象！\n");
     p.check(&["--format", "concise", "a.md"])
         .assert()
@@ -110,7 +68,7 @@ fn findings_exit_one_and_concise_lines_point_at_characters() {
 
 #[test]
 fn fail_on_sets_the_level() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("a.md", "蓝色鲸鱼游过。\n");
     p.check(&["a.md"]).assert().code(1);
     p.check(&["--fail-on", "restrict", "a.md"]).assert().code(0);
@@ -122,7 +80,7 @@ fn fail_on_sets_the_level() {
 
 #[test]
 fn json_report_has_exact_spans_and_pieces() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     let html = r#"<p>前<span leaf="">紫</span><span leaf="">色</span>&#x5927;象</p>"#;
     p.write("a.html", html);
     let output = p.check(&["--format", "json", "a.html"]).output().unwrap();
@@ -161,7 +119,7 @@ fn json_report_has_exact_spans_and_pieces() {
 
 #[test]
 fn human_report_shows_source_severity_help_and_clause() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("a.md", "第一行\n\n这里有紫色大象。\n");
     p.check(&["a.md"])
         .assert()
@@ -179,7 +137,7 @@ fn human_report_shows_source_severity_help_and_clause() {
 
 #[test]
 fn output_is_identical_for_any_thread_count() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     for i in 0..40 {
         p.write(
             &format!("drafts/{i:02}.md"),
@@ -218,7 +176,7 @@ fn output_is_identical_for_any_thread_count() {
 
 #[test]
 fn folders_pick_draft_extensions_and_honour_ignore_files() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("d/a.md", "紫色大象\n");
     p.write("d/b.html", "<p>紫色大象</p>");
     p.write("d/c.txt", "紫色大象\n");
@@ -242,7 +200,7 @@ fn folders_pick_draft_extensions_and_honour_ignore_files() {
 
 #[test]
 fn legacy_encodings_are_decoded() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     let text =
         "这是一篇用国标编码保存的稿件，里面提到了紫色大象，还有一些普通的句子让检测更可靠。\n";
     let (gbk, _, _) = encoding_rs::GBK.encode(text);
@@ -263,7 +221,7 @@ fn legacy_encodings_are_decoded() {
 
 #[test]
 fn binary_files_are_skipped_with_a_note() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write_bytes("d/image.md", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0");
     p.write("d/ok.md", "正常\n");
     p.check(&["d"])
@@ -275,7 +233,7 @@ fn binary_files_are_skipped_with_a_note() {
 
 #[test]
 fn missing_path_is_a_usage_error() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.check(&["nowhere.md"])
         .assert()
         .code(2)
@@ -286,7 +244,7 @@ fn missing_path_is_a_usage_error() {
 
 #[test]
 fn malformed_packs_are_errors_with_file_and_line() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     let cases = [
         (
             "[pack]\nid = \"x\"\nname = \"x\"\nversion = \"1\"\n[[rule]\n",
@@ -320,7 +278,7 @@ fn malformed_packs_are_errors_with_file_and_line() {
     for (i, (text, expected)) in cases.iter().enumerate() {
         let name = format!("bad{}.toml", i + 1);
         p.write(&name, text);
-        p.gzhlint()
+        p.gzhlint(&[])
             .args(["check", "--rules", &name, "."])
             .assert()
             .code(2)
@@ -331,12 +289,12 @@ fn malformed_packs_are_errors_with_file_and_line() {
 
 #[test]
 fn a_rule_defined_in_two_packs_is_an_error() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write(
         "again.toml",
         &PACK.replace("id = \"cli-test\"", "id = \"again\""),
     );
-    p.gzhlint()
+    p.gzhlint(&[])
         .args([
             "rules",
             "list",
@@ -354,8 +312,8 @@ fn a_rule_defined_in_two_packs_is_an_error() {
 
 #[test]
 fn rules_list_and_explain() {
-    let p = Project::new();
-    p.gzhlint()
+    let p = Project::with_pack(PACK);
+    p.gzhlint(&[])
         .args(["rules", "list", "--rules", "pack.toml"])
         .assert()
         .code(0)
@@ -366,7 +324,7 @@ fn rules_list_and_explain() {
             .unwrap(),
         );
     let output = p
-        .gzhlint()
+        .gzhlint(&[])
         .args(["rules", "list", "--format", "json", "--rules", "pack.toml"])
         .output()
         .unwrap();
@@ -379,7 +337,7 @@ fn rules_list_and_explain() {
         .unwrap();
     assert_eq!(rule["severity"], "warning");
     assert_eq!(rule["pack"], "cli-test");
-    p.gzhlint()
+    p.gzhlint(&[])
         .args([
             "rules",
             "explain",
@@ -393,7 +351,7 @@ fn rules_list_and_explain() {
         .stdout(predicate::str::contains("换一种颜色"))
         .stdout(predicate::str::contains("✘ 这里有紫色大象"))
         .stdout(predicate::str::contains("✔ 这里没有紫色大象"));
-    p.gzhlint()
+    p.gzhlint(&[])
         .args(["rules", "explain", "testing.purple", "--rules", "pack.toml"])
         .assert()
         .code(2)
@@ -404,8 +362,8 @@ fn rules_list_and_explain() {
 
 #[test]
 fn rules_test_runs_pack_examples() {
-    let p = Project::new();
-    p.gzhlint()
+    let p = Project::with_pack(PACK);
+    p.gzhlint(&[])
         .args(["rules", "test", "pack.toml"])
         .assert()
         .code(0)
@@ -424,7 +382,7 @@ fn rules_test_runs_pack_examples() {
             )
             .replace("\"紫 色 鲸 鱼\"", "\"紫色的鲸鱼\""),
     );
-    p.gzhlint()
+    p.gzhlint(&[])
         .args(["rules", "test", "failing.toml"])
         .assert()
         .code(1)
@@ -449,18 +407,18 @@ fn built_in_packs_pass_their_own_examples() {
 
 #[test]
 fn usage_errors_exit_two() {
-    let p = Project::new();
-    p.gzhlint()
+    let p = Project::with_pack(PACK);
+    p.gzhlint(&[])
         .args(["check", "--format", "yaml"])
         .assert()
         .code(2);
-    p.gzhlint().args(["frobnicate"]).assert().code(2);
+    p.gzhlint(&[]).args(["frobnicate"]).assert().code(2);
     p.check(&["-j", "0", "."]).assert().code(2);
 }
 
 #[test]
 fn explain_normalization_shows_the_matched_form() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("a.md", "轉\u{200b}發 到 朋友圈，加ＶＸ\n");
     p.check(&["--explain-normalization", "a.md"])
         .assert()

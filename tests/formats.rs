@@ -6,9 +6,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+mod common;
+use common::Project;
 use serde_json::Value;
-use tempfile::TempDir;
 
 const PACK: &str = r#"
 [pack]
@@ -48,46 +48,20 @@ const CLEAN: &str = "今天天气很好。\n";
 /// A name with every character GitHub escapes in a property value.
 const ODD_NAME: &str = "a,b:c%d.md";
 
-struct Project {
-    dir: TempDir,
-}
-
-impl Project {
-    fn new() -> Project {
-        let project = Project {
-            dir: TempDir::new().unwrap(),
-        };
-        project.write("pack.toml", PACK);
-        project
+fn run_stdout(p: &Project, args: &[&str], stdin: Option<&str>, code: i32) -> String {
+    let mut cmd = p.check(args);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input);
     }
-
-    fn write(&self, name: &str, text: &str) {
-        fs::write(self.dir.path().join(name), text).unwrap();
-    }
-
-    fn check(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("gzhlint").unwrap();
-        cmd.current_dir(self.dir.path()).env("NO_COLOR", "1");
-        cmd.args(["check", "--rules", "pack.toml", "--color", "never"]);
-        cmd.args(args);
-        cmd
-    }
-
-    fn stdout(&self, args: &[&str], stdin: Option<&str>, code: i32) -> String {
-        let mut cmd = self.check(args);
-        if let Some(input) = stdin {
-            cmd.write_stdin(input);
-        }
-        let output = cmd.output().unwrap();
-        let stdout = String::from_utf8(output.stdout).unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(code),
-            "gzhlint check {args:?}\nstdout:\n{stdout}\nstderr:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        stdout
-    }
+    let output = cmd.output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "gzhlint check {args:?}\nstdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
 }
 
 fn schema_path() -> PathBuf {
@@ -165,10 +139,10 @@ fn the_schema_is_there() {
 
 #[test]
 fn sarif_report_matches_the_schema_and_the_findings() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("draft.md", DRAFT);
     p.write("clean.md", CLEAN);
-    let stdout = p.stdout(&["--format", "sarif", "draft.md", "clean.md"], None, 1);
+    let stdout = run_stdout(&p, &["--format", "sarif", "draft.md", "clean.md"], None, 1);
     let sarif: Value = serde_json::from_str(&stdout).unwrap();
     assert_valid_sarif(&sarif);
 
@@ -272,9 +246,9 @@ fn sarif_report_matches_the_schema_and_the_findings() {
 
 #[test]
 fn the_schema_check_catches_a_broken_log() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("draft.md", DRAFT);
-    let stdout = p.stdout(&["--format", "sarif", "draft.md"], None, 1);
+    let stdout = run_stdout(&p, &["--format", "sarif", "draft.md"], None, 1);
     let mut sarif: Value = serde_json::from_str(&stdout).unwrap();
     assert!(sarif_errors(&sarif).is_empty());
     sarif["runs"][0]["results"][0]["level"] = "fatal".into();
@@ -286,9 +260,9 @@ fn the_schema_check_catches_a_broken_log() {
 
 #[test]
 fn sarif_of_a_clean_run_is_valid() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("clean.md", CLEAN);
-    let stdout = p.stdout(&["--format", "sarif", "clean.md"], None, 0);
+    let stdout = run_stdout(&p, &["--format", "sarif", "clean.md"], None, 0);
     let sarif: Value = serde_json::from_str(&stdout).unwrap();
     assert_valid_sarif(&sarif);
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 0);
@@ -296,9 +270,9 @@ fn sarif_of_a_clean_run_is_valid() {
 
 #[test]
 fn github_lines_are_escaped() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write(ODD_NAME, DRAFT);
-    let stdout = p.stdout(&["--format", "github", ODD_NAME], None, 1);
+    let stdout = run_stdout(&p, &["--format", "github", ODD_NAME], None, 1);
     let ours: Vec<&str> = stdout
         .lines()
         .filter(|l| l.starts_with("::") && l.contains(",title=fmttest."))
@@ -328,10 +302,10 @@ fn github_lines_are_escaped() {
 
 #[test]
 fn junit_has_a_testcase_per_file_and_a_failure_per_diagnostic() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("draft.md", DRAFT);
     p.write("clean.md", CLEAN);
-    let xml = p.stdout(&["--format", "junit", "clean.md", "draft.md"], None, 1);
+    let xml = run_stdout(&p, &["--format", "junit", "clean.md", "draft.md"], None, 1);
     assert!(
         xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
         "{xml}"
@@ -411,9 +385,10 @@ fn assert_entities(text: &str) {
 
 #[test]
 fn stdin_with_a_filename_reads_html_and_reports_that_path() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     let html = "<p>标题</p>\n<p>今天<span>全网</span><span>最低</span>价！</p>\n";
-    let stdout = p.stdout(
+    let stdout = run_stdout(
+        &p,
         &["--format", "sarif", "--stdin", "--stdin-filename", "a.html"],
         Some(html),
         1,
@@ -451,7 +426,8 @@ fn stdin_with_a_filename_reads_html_and_reports_that_path() {
     assert_eq!(replacements[0]["insertedContent"]["text"], "超值价");
     assert!(replacements[1].get("insertedContent").is_none());
 
-    let concise = p.stdout(
+    let concise = run_stdout(
+        &p,
         &[
             "--format",
             "concise",
@@ -472,10 +448,10 @@ fn stdin_with_a_filename_reads_html_and_reports_that_path() {
 
 #[test]
 fn stdin_without_a_filename_is_markdown() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     // As Markdown, the code span is not linted and the emphasis does not split the phrase.
     let draft = "`全网最低价`\n\n请**转发到朋友圈**。\n";
-    let concise = p.stdout(&["--format", "concise", "--stdin"], Some(draft), 1);
+    let concise = run_stdout(&p, &["--format", "concise", "--stdin"], Some(draft), 1);
     let ours: Vec<&str> = concise
         .lines()
         .filter(|l| l.contains(" fmttest."))
@@ -489,7 +465,7 @@ fn stdin_without_a_filename_is_markdown() {
 
 #[test]
 fn stdin_with_paths_is_a_usage_error() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("draft.md", DRAFT);
     let output = p
         .check(&["--stdin", "draft.md"])

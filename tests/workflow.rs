@@ -2,11 +2,10 @@
 //! A test pack with nonsense phrases keeps these independent of the built-in vocabulary.
 
 use std::fs;
-use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
+use common::Project;
 use predicates::prelude::*;
-use tempfile::TempDir;
 
 const PACK: &str = r#"
 [pack]
@@ -45,43 +44,11 @@ clause = "测试条款"
 phrases = ["红色狐狸"]
 "#;
 
-struct Project {
-    dir: TempDir,
-}
-
-impl Project {
-    fn new() -> Project {
-        let p = Project {
-            dir: TempDir::new().unwrap(),
-        };
-        p.write("pack.toml", PACK);
-        p
-    }
-    fn write(&self, name: &str, text: &str) {
-        self.write_bytes(name, text.as_bytes());
-    }
-    fn write_bytes(&self, name: &str, bytes: &[u8]) {
-        let path = self.dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, bytes).unwrap();
-    }
-    fn read(&self, name: &str) -> Vec<u8> {
-        fs::read(self.dir.path().join(name)).unwrap()
-    }
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-    fn gzhlint(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("gzhlint").unwrap();
-        cmd.current_dir(self.path()).env("NO_COLOR", "1").args(args);
-        cmd
-    }
-    fn concise(&self, args: &[&str]) -> String {
-        let mut all = vec!["check", "--format", "concise"];
-        all.extend_from_slice(args);
-        let output = self.gzhlint(&all).output().unwrap();
-        String::from_utf8(output.stdout).unwrap()
-    }
+fn concise(p: &Project, args: &[&str]) -> String {
+    let mut all = vec!["check", "--format", "concise"];
+    all.extend_from_slice(args);
+    let output = p.gzhlint(&all).output().unwrap();
+    String::from_utf8(output.stdout).unwrap()
 }
 
 fn rules_of(concise: &str) -> Vec<String> {
@@ -99,7 +66,7 @@ const ANIMALS: &str = "紫色大象，蓝色鲸鱼，红色狐狸。\n";
 
 #[test]
 fn nearest_configuration_wins_and_packs_come_from_it() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write(
         "gzhlint.toml",
         "packs = [\"pack.toml\"]\n[rules]\n\"testing.blue_whale\" = \"off\"\n",
@@ -110,7 +77,7 @@ fn nearest_configuration_wins_and_packs_come_from_it() {
         "packs = [\"../pack.toml\"]\n[rules]\n\"testing\" = \"ban\"\n\"others\" = \"off\"\n",
     );
     p.write("sub/b.md", ANIMALS);
-    let out = p.concise(&["."]);
+    let out = concise(&p, &["."]);
     assert_eq!(
         rules_of(&out),
         [
@@ -121,7 +88,7 @@ fn nearest_configuration_wins_and_packs_come_from_it() {
         ]
     );
     // --isolated ignores configuration files (and so their packs).
-    let out = p.concise(&["--isolated", "--rules", "pack.toml", "sub/b.md"]);
+    let out = concise(&p, &["--isolated", "--rules", "pack.toml", "sub/b.md"]);
     assert_eq!(rules_of(&out).len(), 3);
     // --config names one file for every draft.
     p.write(
@@ -145,7 +112,7 @@ fn nearest_configuration_wins_and_packs_come_from_it() {
 
 #[test]
 fn overrides_fail_on_and_include_exclude() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write(
         "gzhlint.toml",
         r#"packs = ["pack.toml"]
@@ -162,7 +129,7 @@ rules = { "others.red_fox" = "warning", "testing" = "off" }
     p.write("articles/ads/b.md", ANIMALS);
     p.write("articles/old/c.md", ANIMALS);
     p.write("notes/d.md", ANIMALS);
-    let out = p.concise(&["."]);
+    let out = concise(&p, &["."]);
     assert_eq!(
         rules_of(&out),
         [
@@ -177,7 +144,7 @@ rules = { "others.red_fox" = "warning", "testing" = "off" }
 
 #[test]
 fn configuration_errors_name_file_line_and_problem() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("a.md", "正文\n");
     for (text, expected) in [
         (
@@ -207,7 +174,7 @@ fn configuration_errors_name_file_line_and_problem() {
 
 #[test]
 fn init_writes_a_starter_and_never_overwrites() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.gzhlint(&["init"]).assert().code(0);
     let written = String::from_utf8(p.read("gzhlint.toml")).unwrap();
     assert!(written.contains("require_reason = true"));
@@ -222,7 +189,7 @@ fn init_writes_a_starter_and_never_overwrites() {
 
 #[test]
 fn config_command_shows_the_effective_settings() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write(
         "gzhlint.toml",
         "packs = [\"pack.toml\"]\nrequire_reason = true\n[rules]\n\"testing\" = \"warning\"\n[[override]]\npaths = [\"ads/**\"]\nrules = { \"others\" = \"off\" }\n",
@@ -243,7 +210,7 @@ fn config_command_shows_the_effective_settings() {
 
 #[test]
 fn suppressions_hide_findings_and_json_lists_them_with_reasons() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write(
         "gzhlint.toml",
         "packs = [\"pack.toml\"]\nrequire_reason = true\n",
@@ -297,7 +264,7 @@ fn suppressions_hide_findings_and_json_lists_them_with_reasons() {
 
 #[test]
 fn fix_rewrites_safely_in_the_original_encoding() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     // GBK with CRLF line endings; one safe fix, one unsafe suggestion, one split by markup.
     let text = "第一行说明文字，用来让编码检测更有把握。\r\n\r\n这里有紫色大象，还有蓝色鲸鱼，以及**紫色**大象。\r\n";
     let (gbk, _, _) = encoding_rs::GBK.encode(text);
@@ -373,7 +340,7 @@ fn fix_rewrites_safely_in_the_original_encoding() {
 
 #[test]
 fn baseline_reports_only_new_findings() {
-    let p = Project::new();
+    let p = Project::with_pack(PACK);
     p.write("a.md", "第一段。\n\n这里有紫色大象。\n");
     p.gzhlint(&[
         "check",
@@ -405,13 +372,16 @@ fn baseline_reports_only_new_findings() {
         "a.md",
         "新加的开头。\n\n第一段改写了。\n\n这里有紫色大象。\n\n那边又来了一头紫色大象！\n",
     );
-    let out = p.concise(&[
-        "--rules",
-        "pack.toml",
-        "--baseline",
-        "baseline.json",
-        "a.md",
-    ]);
+    let out = concise(
+        &p,
+        &[
+            "--rules",
+            "pack.toml",
+            "--baseline",
+            "baseline.json",
+            "a.md",
+        ],
+    );
     assert_eq!(
         rules_of(&out),
         ["a.md:7:8: restrict testing.purple_elephant"]

@@ -1,11 +1,16 @@
-//! Compiling loaded packs into shared automata: one aho-corasick automaton for every literal
-//! (phrases, required terms, frames, allow phrases) and one regex set for every pattern, per
-//! normalization view. A pattern id maps back to the rules and roles that use it.
+//! Compiling loaded packs into shared automata, per normalization view: one aho-corasick
+//! automaton holds every literal — phrases, required terms, frames, allow phrases, and the
+//! anchor literals of patterns — and each automaton pattern id maps back to its uses.
+//!
+//! A regex pattern runs only on blocks where one of its anchors occurs: the literals every match
+//! must start (or end) with, extracted from the pattern itself. Patterns with no usable anchor
+//! run on every block.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 
 use super::pack::{LoadedPack, RuleMatch};
 use super::{PackError, PackInfo, Rule, Validator};
@@ -21,10 +26,13 @@ pub enum Role {
     Allow,
 }
 
-#[derive(Clone, Copy, Debug)]
-pub struct Use {
-    pub rule: u32,
-    pub role: Role,
+/// What a literal found in the text means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Use {
+    /// A rule's phrase or context term.
+    Rule { rule: u32, role: Role },
+    /// A pattern may match in this block.
+    Anchor { pattern: u32 },
 }
 
 /// Per-rule matching settings the filter needs.
@@ -44,8 +52,29 @@ pub struct ViewMatcher {
     pub view: View,
     pub literals: Option<AhoCorasick>,
     pub literal_uses: Vec<Vec<Use>>,
-    pub pattern_set: Option<RegexSet>,
-    pub patterns: Vec<(Regex, u32)>,
+    pub patterns: Vec<Pattern>,
+    /// Patterns without anchors: run on every block.
+    pub unanchored: Vec<u32>,
+}
+
+/// A rule's regex, compiled when an anchor first calls for it: most patterns never run in a
+/// typical check, and compiling hundreds of them up front dominated start-up.
+pub struct Pattern {
+    source: String,
+    pub rule: u32,
+    regex: OnceLock<Regex>,
+}
+
+impl Pattern {
+    pub fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            RegexBuilder::new(&self.source)
+                .case_insensitive(true)
+                .size_limit(64 << 20)
+                .build()
+                .expect("pattern syntax checked at load")
+        })
+    }
 }
 
 /// All loaded rules, compiled.
@@ -136,55 +165,58 @@ impl RuleSet {
 }
 
 fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMatcher {
-    let mut literal_ids: HashMap<String, usize> = HashMap::new();
-    let mut literals: Vec<String> = Vec::new();
+    let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut literals: Vec<Vec<u8>> = Vec::new();
     let mut literal_uses: Vec<Vec<Use>> = Vec::new();
-    let mut add = |text: &str, rule: usize, role: Role| {
-        let normalized = normalize(text, view).text;
-        if normalized.is_empty() {
+    let mut add = |literal: Vec<u8>, new_use: Use| {
+        if literal.is_empty() {
             return;
         }
-        let id = *literal_ids.entry(normalized.clone()).or_insert_with(|| {
-            literals.push(normalized);
+        let id = *literal_ids.entry(literal.clone()).or_insert_with(|| {
+            literals.push(literal);
             literal_uses.push(Vec::new());
             literals.len() - 1
         });
-        let uses = &mut literal_uses[id];
-        let new_use = Use {
-            rule: rule as u32,
-            role,
-        };
-        if !uses
-            .iter()
-            .any(|u| u.rule == new_use.rule && u.role == role)
-        {
-            uses.push(new_use);
+        if !literal_uses[id].contains(&new_use) {
+            literal_uses[id].push(new_use);
         }
     };
-    let mut pattern_sources = Vec::new();
-    let mut pattern_rules = Vec::new();
+    let mut patterns = Vec::new();
+    let mut unanchored = Vec::new();
     for &rule in members {
         let m = &matches[rule];
-        for phrase in &m.phrases {
-            add(phrase, rule, Role::Phrase);
+        let roles = m
+            .phrases
+            .iter()
+            .map(|t| (t, Role::Phrase))
+            .chain(m.requires.iter().enumerate().flat_map(|(group, terms)| {
+                terms.iter().map(move |t| (t, Role::Requires(group as u8)))
+            }))
+            .chain(m.unless.iter().map(|t| (t, Role::Unless)))
+            .chain(m.unless_after.iter().map(|t| (t, Role::UnlessAfter)))
+            .chain(m.allow.iter().map(|t| (t, Role::Allow)));
+        for (text, role) in roles {
+            let rule = rule as u32;
+            add(
+                normalize(text, view).text.into_bytes(),
+                Use::Rule { rule, role },
+            );
         }
-        for (group, terms) in m.requires.iter().enumerate() {
-            for term in terms {
-                add(term, rule, Role::Requires(group as u8));
+        for source in &m.patterns {
+            let pattern = patterns.len() as u32;
+            match anchors(source) {
+                Some(anchors) => {
+                    for anchor in anchors {
+                        add(anchor, Use::Anchor { pattern });
+                    }
+                }
+                None => unanchored.push(pattern),
             }
-        }
-        for frame in &m.unless {
-            add(frame, rule, Role::Unless);
-        }
-        for frame in &m.unless_after {
-            add(frame, rule, Role::UnlessAfter);
-        }
-        for phrase in &m.allow {
-            add(phrase, rule, Role::Allow);
-        }
-        for pattern in &m.patterns {
-            pattern_sources.push(pattern.clone());
-            pattern_rules.push(rule as u32);
+            patterns.push(Pattern {
+                source: source.clone(),
+                rule: rule as u32,
+                regex: OnceLock::new(),
+            });
         }
     }
     let literals = (!literals.is_empty()).then(|| {
@@ -193,31 +225,85 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
             .build(&literals)
             .expect("literal automaton within size limits")
     });
-    // Each pattern was normalized and checked when its pack was loaded.
-    let pattern_set = (!pattern_sources.is_empty()).then(|| {
-        RegexSetBuilder::new(&pattern_sources)
-            .case_insensitive(true)
-            .dfa_size_limit(64 << 20)
-            .size_limit(64 << 20)
-            .build()
-            .expect("patterns validated at load")
-    });
-    let patterns = pattern_sources
-        .iter()
-        .zip(pattern_rules)
-        .map(|(source, rule)| {
-            let regex = RegexBuilder::new(source)
-                .case_insensitive(true)
-                .build()
-                .expect("patterns validated at load");
-            (regex, rule)
-        })
-        .collect();
     ViewMatcher {
         view,
         literals,
         literal_uses,
-        pattern_set,
         patterns,
+        unanchored,
+    }
+}
+
+/// Most anchors one pattern may add before it is cheaper to run it everywhere.
+const MAX_ANCHORS: usize = 256;
+
+/// Literals of which every match of `pattern` starts with one (or, failing that, ends with
+/// one); `None` when there is no small, non-empty such set.
+fn anchors(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    [ExtractKind::Prefix, ExtractKind::Suffix]
+        .into_iter()
+        .find_map(|kind| {
+            let mut extractor = Extractor::new();
+            extractor.kind(kind).limit_total(MAX_ANCHORS * 4);
+            let seq = extractor.extract(&hir);
+            let literals = seq.literals()?;
+            let usable = !literals.is_empty()
+                && literals.len() <= MAX_ANCHORS
+                && literals.iter().all(|l| !l.as_bytes().is_empty());
+            usable.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_are_prefixes_or_suffixes_every_match_has() {
+        let prefix = anchors("(?:转发|分享)[^。]{0,10}红包").unwrap();
+        assert_eq!(
+            prefix,
+            [
+                b"\xe8\xbd\xac\xe5\x8f\x91".to_vec(),
+                "分享".as_bytes().to_vec()
+            ]
+        );
+        let suffix = anchors("[^。]{0,10}(领|得)红包").unwrap();
+        assert_eq!(suffix.len(), 2);
+        assert!(suffix.iter().all(|s| s.ends_with("红包".as_bytes())));
+        assert_eq!(anchors("[^。]{0,10}"), None);
+        assert_eq!(
+            anchors(r"\d{17}[\dx]"),
+            None,
+            "digit classes are too many literals"
+        );
+    }
+
+    /// Patterns without anchors run on every block; the built-in packs should need few.
+    #[test]
+    fn built_in_patterns_are_mostly_anchored() {
+        let rules = RuleSet::compile(super::super::builtin::load().unwrap()).unwrap();
+        let total: usize = rules.views.iter().map(|v| v.patterns.len()).sum();
+        let unanchored: Vec<&str> = rules
+            .views
+            .iter()
+            .flat_map(|v| {
+                v.unanchored
+                    .iter()
+                    .map(|&i| v.patterns[i as usize].source.as_str())
+            })
+            .collect();
+        assert!(
+            unanchored.len() * 10 <= total.max(10),
+            "{} of {total} patterns have no anchor:\n{}",
+            unanchored.len(),
+            unanchored.join("\n")
+        );
     }
 }

@@ -217,8 +217,17 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             let expanded = terms
                 .expand_pattern(pattern.get_ref())
                 .map_err(|message| error(Some(pattern.span()), message, None))?;
-            let expanded = normalize_pattern(&expanded, View { digits: raw_rule.digits });
-            if let Err(e) = regex::Regex::new(&expanded) {
+            let expanded = normalize_pattern(
+                &expanded,
+                View {
+                    digits: raw_rule.digits,
+                },
+            );
+            if let Err(e) = regex_syntax::ParserBuilder::new()
+                .case_insensitive(true)
+                .build()
+                .parse(&expanded)
+            {
                 return Err(error(
                     Some(pattern.span()),
                     format!(
