@@ -19,6 +19,7 @@ use crate::filter::suppress;
 use crate::fix;
 use crate::lint::lint_bytes;
 use crate::normalize::normalize;
+use crate::report::json::JsonStream;
 use crate::report::sarif::ArtifactEncoding;
 use crate::report::{self, FileResult, Summary};
 use crate::rules::RuleSet;
@@ -220,31 +221,46 @@ pub fn run(args: CheckArgs) -> i32 {
         write_baseline: args.write_baseline.is_some(),
     };
     let renderer = report::human::HumanRenderer::new(args.color.enabled());
-    let format = args.format;
-    // Each worker lints and renders its file; output is printed in input order. Whole-document
-    // formats (JSON, SARIF, JUnit) are rendered once all files are linted.
-    let outcomes: Vec<(Outcome, String)> = pool.install(|| {
-        inputs
-            .par_iter()
-            .zip(file_settings.par_iter())
-            .map(|(input, settings)| {
-                let outcome = check_input(&job, input, settings);
-                let mut text = String::new();
-                if let Outcome::Checked(checked) = &outcome {
-                    let file = &checked.file;
-                    match format {
-                        OutputFormat::Human => renderer.render(&rules, file, &mut text),
-                        OutputFormat::Concise => report::concise::render(&rules, file, &mut text),
-                        OutputFormat::Github => report::github::render(&rules, file, &mut text),
-                        OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit => {}
+    let mut reporter = Reporter::new(&args, &rules);
+    // Drafts are linted in batches: each worker lints and renders a file, each batch's output is
+    // printed in input order, and only what the report still needs is kept, so memory stays
+    // flat however large the archive.
+    for (batch, batch_settings) in inputs.chunks(BATCH).zip(file_settings.chunks(BATCH)) {
+        let outcomes: Vec<(Outcome, String)> = pool.install(|| {
+            batch
+                .par_iter()
+                .zip(batch_settings.par_iter())
+                .map(|(input, settings)| {
+                    let mut outcome = check_input(&job, input, settings);
+                    let mut text = String::new();
+                    if let Outcome::Checked(checked) = &mut outcome {
+                        let file = &mut checked.file;
+                        match args.format {
+                            OutputFormat::Human => renderer.render(&rules, file, &mut text),
+                            OutputFormat::Concise => {
+                                report::concise::render(&rules, file, &mut text)
+                            }
+                            OutputFormat::Github => report::github::render(&rules, file, &mut text),
+                            OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit => {}
+                        }
+                        // Only SARIF quotes the source of its findings' pieces.
+                        if args.format != OutputFormat::Sarif || file.diagnostics.is_empty() {
+                            file.text = String::new();
+                        }
                     }
-                }
-                (outcome, text)
-            })
-            .collect()
-    });
-    finish(&args, &rules, outcomes)
+                    (outcome, text)
+                })
+                .collect()
+        });
+        for (outcome, text) in outcomes {
+            reporter.add(outcome, text);
+        }
+    }
+    reporter.finish()
 }
+
+/// Files linted per batch: enough to keep both cores busy, few enough to bound memory.
+const BATCH: usize = 256;
 
 /// Reads standard input, or collects the files named and found in folders.
 fn read_inputs(args: &CheckArgs, settings: &mut Settings) -> Result<Vec<Input>, i32> {
@@ -274,91 +290,148 @@ fn read_inputs(args: &CheckArgs, settings: &mut Settings) -> Result<Vec<Input>, 
     }
 }
 
-/// Prints the reports in input order and decides the exit code.
-fn finish(args: &CheckArgs, rules: &RuleSet, outcomes: Vec<(Outcome, String)>) -> i32 {
-    let mut checked = Vec::new();
-    let mut skipped = 0;
-    let mut failed = false;
-    let mut stdout = String::new();
-    for (outcome, text) in outcomes {
-        match outcome {
-            Outcome::Checked(c) => {
-                stdout.push_str(&text);
-                checked.push(*c);
-            }
+/// Collects outcomes in input order: prints streaming formats as they come, keeps what the
+/// whole-document formats and the exit code need.
+struct Reporter<'a> {
+    args: &'a CheckArgs,
+    rules: &'a RuleSet,
+    json: Option<JsonStream>,
+    /// For SARIF and JUnit, which need every file before they can be written.
+    kept: Vec<(FileResult, ArtifactEncoding)>,
+    summary: Summary,
+    diffs: bool,
+    baseline_entries: Vec<baseline::Entry>,
+    fixed: usize,
+    fixed_files: usize,
+    failed: bool,
+    fails: bool,
+}
+
+impl<'a> Reporter<'a> {
+    fn new(args: &'a CheckArgs, rules: &'a RuleSet) -> Reporter<'a> {
+        let json =
+            (args.format == OutputFormat::Json && !args.diff && args.write_baseline.is_none())
+                .then(JsonStream::default);
+        if let Some(json) = &json {
+            out!("{}", json.start());
+        }
+        Reporter {
+            args,
+            rules,
+            json,
+            kept: Vec::new(),
+            summary: Summary::default(),
+            diffs: false,
+            baseline_entries: Vec::new(),
+            fixed: 0,
+            fixed_files: 0,
+            failed: false,
+            fails: false,
+        }
+    }
+
+    fn add(&mut self, outcome: Outcome, text: String) {
+        let checked = match outcome {
+            Outcome::Checked(checked) => checked,
             Outcome::Skipped { path, reason } => {
-                skipped += 1;
+                self.summary.skipped += 1;
                 eprintln!("gzhlint: note: skipped {}: {reason}", path.display());
+                return;
             }
             Outcome::Failed { path, reason } => {
-                failed = true;
+                self.failed = true;
                 eprintln!("gzhlint: error: {}: {reason}", path.display());
+                return;
             }
-        }
-    }
-    if args.diff {
-        let diffs: String = checked.iter().filter_map(|c| c.diff.clone()).collect();
-        out!("{diffs}");
-        return if failed {
-            EXIT_ERROR
-        } else if diffs.is_empty() {
-            EXIT_CLEAN
-        } else {
-            EXIT_FINDINGS
         };
-    }
-    if let Some(path) = &args.write_baseline {
-        let entries: Vec<baseline::Entry> = checked
-            .iter()
-            .flat_map(|c| c.baseline_entries.iter().cloned())
-            .collect();
-        let count = entries.len();
-        if let Err(e) = std::fs::write(path, baseline::render(entries)) {
-            eprintln!(
-                "gzhlint: error: {}: cannot write baseline: {e}",
-                path.display()
-            );
-            return EXIT_ERROR;
+        let checked = *checked;
+        if self.args.diff {
+            if let Some(diff) = &checked.diff {
+                self.diffs = true;
+                out!("{diff}");
+            }
+            return;
         }
-        eprintln!(
-            "gzhlint: wrote {count} findings to baseline {}",
-            path.display()
-        );
-        return if failed { EXIT_ERROR } else { EXIT_CLEAN };
-    }
-    let fixed: usize = checked.iter().map(|c| c.fixed).sum();
-    if fixed > 0 {
-        let files = checked.iter().filter(|c| c.fixed > 0).count();
-        eprintln!("gzhlint: fixed {fixed} findings in {files} files");
-    }
-    let fails = checked.iter().any(|c| {
-        let threshold = c.fail_on.threshold();
-        c.file
+        if self.args.write_baseline.is_some() {
+            self.baseline_entries.extend(checked.baseline_entries);
+            return;
+        }
+        out!("{text}");
+        let threshold = checked.fail_on.threshold();
+        self.fails |= checked
+            .file
             .diagnostics
             .iter()
-            .any(|d| threshold.is_some_and(|t| d.severity >= t))
-    });
-    let baselined = checked.iter().map(|c| c.baselined).sum();
-    let (results, encodings): (Vec<FileResult>, Vec<ArtifactEncoding>) =
-        checked.into_iter().map(|c| (c.file, c.encoding)).unzip();
-    let mut summary = Summary::of(&results, skipped);
-    summary.baselined = baselined;
-    match args.format {
-        OutputFormat::Json => stdout.push_str(&report::json::render(rules, &results, summary)),
-        OutputFormat::Sarif => stdout.push_str(&report::sarif::render(rules, &results, &encodings)),
-        OutputFormat::Junit => stdout.push_str(&report::junit::render(rules, &results, summary)),
-        OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github => {
-            stdout.push_str(&summary.line());
-            stdout.push('\n');
+            .any(|d| threshold.is_some_and(|t| d.severity >= t));
+        self.fixed += checked.fixed;
+        self.fixed_files += usize::from(checked.fixed > 0);
+        self.summary.add(&checked.file);
+        self.summary.baselined += checked.baselined;
+        if let Some(json) = &mut self.json {
+            out!("{}", json.file(self.rules, &checked.file));
+        }
+        if matches!(self.args.format, OutputFormat::Sarif | OutputFormat::Junit) {
+            self.kept.push((checked.file, checked.encoding));
         }
     }
-    out!("{stdout}");
-    if failed {
-        EXIT_ERROR
-    } else if fails {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
+
+    fn finish(self) -> i32 {
+        if self.args.diff {
+            return if self.failed {
+                EXIT_ERROR
+            } else if self.diffs {
+                EXIT_FINDINGS
+            } else {
+                EXIT_CLEAN
+            };
+        }
+        if let Some(path) = &self.args.write_baseline {
+            let count = self.baseline_entries.len();
+            if let Err(e) = std::fs::write(path, baseline::render(self.baseline_entries)) {
+                eprintln!(
+                    "gzhlint: error: {}: cannot write baseline: {e}",
+                    path.display()
+                );
+                return EXIT_ERROR;
+            }
+            eprintln!(
+                "gzhlint: wrote {count} findings to baseline {}",
+                path.display()
+            );
+            return if self.failed { EXIT_ERROR } else { EXIT_CLEAN };
+        }
+        if self.fixed > 0 {
+            eprintln!(
+                "gzhlint: fixed {} findings in {} files",
+                self.fixed, self.fixed_files
+            );
+        }
+        let (files, encodings): (Vec<FileResult>, Vec<ArtifactEncoding>) =
+            self.kept.into_iter().unzip();
+        match self.args.format {
+            OutputFormat::Json => {
+                if let Some(json) = self.json {
+                    out!("{}", json.finish(self.summary));
+                }
+            }
+            OutputFormat::Sarif => {
+                out!("{}", report::sarif::render(self.rules, &files, &encodings))
+            }
+            OutputFormat::Junit => out!(
+                "{}",
+                report::junit::render(self.rules, &files, self.summary)
+            ),
+            OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github => {
+                outln!("{}", self.summary.line());
+            }
+        }
+        if self.failed {
+            EXIT_ERROR
+        } else if self.fails {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        }
     }
 }
 

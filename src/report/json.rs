@@ -7,15 +7,6 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::{FixSafety, RuleSet};
 
 #[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-    /// Findings hidden by inline suppressions, with the reason given, for reviewers.
-    suppressed: Vec<SuppressedDiagnostic<'a>>,
-    summary: Summary,
-}
-
-#[derive(Serialize)]
 struct SuppressedDiagnostic<'a> {
     #[serde(flatten)]
     diagnostic: JsonDiagnostic<'a>,
@@ -97,22 +88,135 @@ fn diagnostic<'a>(rules: &'a RuleSet, file: &FileResult, d: &'a Diagnostic) -> J
     }
 }
 
+/// Writes the document as files arrive, so a run over a large archive never holds every
+/// finding: diagnostics stream out, suppressed findings and the summary close the document.
+#[derive(Default)]
+pub struct JsonStream {
+    diagnostics: usize,
+    suppressed: Vec<String>,
+}
+
+/// `value` pretty-printed as an element of a top-level array.
+fn element<T: Serialize>(value: &T) -> String {
+    let text = serde_json::to_string_pretty(value).expect("JSON of owned data");
+    text.lines()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn array_end(count: usize) -> &'static str {
+    if count == 0 {
+        "]"
+    } else {
+        "\n  ]"
+    }
+}
+
+impl JsonStream {
+    pub fn start(&self) -> String {
+        "{\n  \"version\": 1,\n  \"diagnostics\": [".to_string()
+    }
+
+    pub fn file(&mut self, rules: &RuleSet, file: &FileResult) -> String {
+        let mut out = String::new();
+        for d in &file.diagnostics {
+            out.push_str(if self.diagnostics == 0 { "\n" } else { ",\n" });
+            out.push_str(&element(&diagnostic(rules, file, d)));
+            self.diagnostics += 1;
+        }
+        for s in &file.suppressed {
+            self.suppressed.push(element(&SuppressedDiagnostic {
+                diagnostic: diagnostic(rules, file, &s.diagnostic),
+                reason: s.reason.as_deref(),
+            }));
+        }
+        out
+    }
+
+    pub fn finish(self, summary: Summary) -> String {
+        let mut out = String::from(array_end(self.diagnostics));
+        out.push_str(",\n  \"suppressed\": [");
+        if !self.suppressed.is_empty() {
+            out.push('\n');
+            out.push_str(&self.suppressed.join(",\n"));
+        }
+        out.push_str(array_end(self.suppressed.len()));
+        let summary = serde_json::to_string_pretty(&summary).expect("JSON of owned data");
+        out.push_str(",\n  \"summary\": ");
+        out.push_str(&summary.replace('\n', "\n  "));
+        out.push_str("\n}\n");
+        out
+    }
+}
+
+/// The whole document for `files`.
 pub fn render(rules: &RuleSet, files: &[FileResult], summary: Summary) -> String {
-    let document = Document {
-        version: 1,
-        diagnostics: files.iter().flat_map(|f| diagnostics(rules, f)).collect(),
-        suppressed: files
-            .iter()
-            .flat_map(|f| {
-                f.suppressed.iter().map(move |s| SuppressedDiagnostic {
-                    diagnostic: diagnostic(rules, f, &s.diagnostic),
-                    reason: s.reason.as_deref(),
-                })
-            })
-            .collect(),
-        summary,
-    };
-    let mut text = serde_json::to_string_pretty(&document).expect("JSON of owned data");
-    text.push('\n');
-    text
+    let mut stream = JsonStream::default();
+    let mut out = stream.start();
+    for file in files {
+        out.push_str(&stream.file(rules, file));
+    }
+    out.push_str(&stream.finish(summary));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The document as one value, the way serde_json would print it whole.
+    #[derive(Serialize)]
+    struct Document<'a> {
+        version: u32,
+        diagnostics: Vec<JsonDiagnostic<'a>>,
+        suppressed: Vec<SuppressedDiagnostic<'a>>,
+        summary: Summary,
+    }
+
+    /// The streamed text is exactly serde_json's pretty form of the whole document.
+    #[test]
+    fn streamed_document_is_pretty_json() {
+        let rules = RuleSet::compile(vec![crate::rules::pack::load_pack(&crate::rules::PackSource::new(
+            "t.toml",
+            "[pack]\nid=\"t\"\nname=\"t\"\nversion=\"1\"\n[[rule]]\nid=\"t.x\"\ncategory=\"t\"\nseverity=\"warning\"\nmessage=\"m\"\nhelp=\"h\"\nclause=\"c\"\nphrases=[\"紫色大象\"]\n",
+        ))
+        .unwrap()])
+        .unwrap();
+        let lint = |text: &str| {
+            let extracted = crate::extract::extract(text, crate::extract::Format::Markdown);
+            crate::lint::lint_blocks(&rules, text, &extracted.blocks)
+        };
+        let text = "紫色大象\n\n又一头紫色大象\n";
+        let mut with = FileResult::new("a.md".into(), text.to_string(), lint(text));
+        let hidden = with.diagnostics.pop().unwrap();
+        with.suppressed.push(crate::filter::suppress::Suppressed {
+            diagnostic: hidden,
+            reason: Some("理由".to_string()),
+        });
+        let clean = FileResult::new("b.md".into(), String::new(), Vec::new());
+        let rules_ref = &rules;
+        for files in [vec![], vec![clean], vec![with]] {
+            let summary = Summary::of(&files, 0);
+            let streamed = render(rules_ref, &files, summary);
+            let rules = &rules;
+            let whole = Document {
+                version: 1,
+                diagnostics: files.iter().flat_map(|f| diagnostics(rules, f)).collect(),
+                suppressed: files
+                    .iter()
+                    .flat_map(|f| {
+                        f.suppressed.iter().map(move |s| SuppressedDiagnostic {
+                            diagnostic: diagnostic(rules, f, &s.diagnostic),
+                            reason: s.reason.as_deref(),
+                        })
+                    })
+                    .collect(),
+                summary,
+            };
+            let mut pretty = serde_json::to_string_pretty(&whole).unwrap();
+            pretty.push('\n');
+            assert_eq!(streamed, pretty);
+        }
+    }
 }

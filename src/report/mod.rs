@@ -58,25 +58,30 @@ pub struct Summary {
 impl Summary {
     pub fn of(files: &[FileResult], skipped: usize) -> Summary {
         let mut summary = Summary {
-            files: files.len(),
             skipped,
             ..Summary::default()
         };
         for file in files {
-            summary.suppressed += file.suppressed.len();
-            if !file.diagnostics.is_empty() {
-                summary.files_with_diagnostics += 1;
-            }
-            for d in &file.diagnostics {
-                summary.diagnostics += 1;
-                match d.severity {
-                    Severity::Warning => summary.warning += 1,
-                    Severity::Restrict => summary.restrict += 1,
-                    Severity::Ban => summary.ban += 1,
-                }
-            }
+            summary.add(file);
         }
         summary
+    }
+
+    /// Counts one more linted file.
+    pub fn add(&mut self, file: &FileResult) {
+        self.files += 1;
+        self.suppressed += file.suppressed.len();
+        if !file.diagnostics.is_empty() {
+            self.files_with_diagnostics += 1;
+        }
+        for d in &file.diagnostics {
+            self.diagnostics += 1;
+            match d.severity {
+                Severity::Warning => self.warning += 1,
+                Severity::Restrict => self.restrict += 1,
+                Severity::Ban => self.ban += 1,
+            }
+        }
     }
 
     /// One line for people: files, then diagnostics by severity.
