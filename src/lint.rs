@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::extract::{extract, Block, Extracted, Format};
 use crate::filter::context::accept;
 use crate::matching::match_block;
-use crate::normalize::normalize;
+use crate::normalize::{normalize, with_digits, View};
 use crate::rules::RuleSet;
 use crate::source::{decode, DecodeOutcome, SourceText};
 
@@ -40,10 +40,16 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
     for block in blocks {
+        let plain = normalize(&block.text, View::default());
+        let mut digits = None;
         for matcher in &rules.views {
-            let normalized = normalize(&block.text, matcher.view);
+            let normalized = if matcher.view.digits {
+                &*digits.insert(with_digits(&plain))
+            } else {
+                &plain
+            };
             let matches = match_block(matcher, &normalized.text);
-            for found in accept(rules, block, &normalized, matches) {
+            for found in accept(rules, block, normalized, matches) {
                 let mut pieces = Vec::new();
                 for original in normalized.original_pieces(found.range.clone()) {
                     block.source_pieces(original, &mut pieces);

@@ -97,6 +97,9 @@ impl Normalized {
     }
 
     fn push_exact(&mut self, text: &str, original: usize) {
+        if text.is_empty() {
+            return;
+        }
         let normalized = self.text.len();
         self.text.push_str(text);
         if let Some(last) = self.runs.last_mut() {
@@ -205,6 +208,121 @@ fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
 
 /// Normalizes `text` for matching in `view`.
 pub fn normalize(text: &str, view: View) -> Normalized {
+    let plain = normalize_plain(text);
+    if view.digits {
+        with_digits(&plain)
+    } else {
+        plain
+    }
+}
+
+/// The `digits` view of text already normalized in the plain view: Chinese numeral runs become
+/// digits, and the map is composed with the plain view's, so that a block needing both views is
+/// normalized once.
+pub fn with_digits(plain: &Normalized) -> Normalized {
+    let text = plain.text.as_str();
+    let mut digits = Normalized {
+        text: String::with_capacity(text.len()),
+        runs: Vec::new(),
+        separator_gaps: Vec::new(),
+    };
+    let mut at = 0;
+    while let Some(offset) = text[at..].find(numerals::is_numeral) {
+        let start = at + offset;
+        let Some(run) = numerals::chinese_run(&text[start..]) else {
+            break;
+        };
+        digits.push_exact(&text[at..start], at);
+        // A numeral written next to ASCII digits (王五13812345678) is a word, not part of the
+        // number: leave it, so it cannot lengthen the number.
+        let beside_digits = text[..start].ends_with(|c: char| c.is_ascii_digit())
+            || text[start + run.len..].starts_with(|c: char| c.is_ascii_digit());
+        if beside_digits {
+            digits.push_exact(&text[start..start + run.len], start);
+        } else {
+            digits.push_replaced(&run.digits, start..start + run.len);
+        }
+        at = start + run.len;
+    }
+    digits.push_exact(&text[at..], at);
+    digits.compose(plain)
+}
+
+impl Normalized {
+    /// Maps `self`, whose original is `inner`'s normalized text, back to `inner`'s original.
+    fn compose(self, inner: &Normalized) -> Normalized {
+        let mut runs = Vec::with_capacity(self.runs.len() + inner.runs.len());
+        for run in &self.runs {
+            let (start, end) = (
+                run.original as usize,
+                (run.original + run.original_len) as usize,
+            );
+            if !run.exact {
+                let span = inner.original_span(start..end);
+                runs.push(Run {
+                    normalized: run.normalized,
+                    original: span.start as u32,
+                    normalized_len: run.normalized_len,
+                    original_len: span.len() as u32,
+                    exact: false,
+                });
+                continue;
+            }
+            for inner_run in &inner.runs[inner.run_at(start)..] {
+                let inner_start = inner_run.normalized as usize;
+                if inner_start >= end {
+                    break;
+                }
+                let from = start.max(inner_start);
+                let to = end.min(inner_start + inner_run.normalized_len as usize);
+                let normalized = (run.normalized as usize + (from - start)) as u32;
+                runs.push(if inner_run.exact {
+                    Run {
+                        normalized,
+                        original: inner_run.original + (from - inner_start) as u32,
+                        normalized_len: (to - from) as u32,
+                        original_len: (to - from) as u32,
+                        exact: true,
+                    }
+                } else {
+                    Run {
+                        normalized,
+                        original: inner_run.original,
+                        normalized_len: (to - from) as u32,
+                        original_len: inner_run.original_len,
+                        exact: false,
+                    }
+                });
+            }
+        }
+        // A separator gap inside text that became digits stays inside it.
+        let separator_gaps = inner
+            .separator_gaps
+            .iter()
+            .map(|&gap| {
+                let i = self
+                    .runs
+                    .partition_point(|r| r.original + r.original_len <= gap)
+                    .min(self.runs.len().saturating_sub(1));
+                match self.runs.get(i) {
+                    Some(r) if r.exact || gap <= r.original => {
+                        r.normalized + gap.saturating_sub(r.original).min(r.normalized_len)
+                    }
+                    Some(r) => r.normalized + r.normalized_len.min(1),
+                    None => gap,
+                }
+            })
+            .collect();
+        Normalized {
+            text: self.text,
+            runs,
+            separator_gaps,
+        }
+    }
+}
+
+/// The plain view: everything but numerals.
+fn normalize_plain(text: &str) -> Normalized {
     let mut out = Normalized {
         text: String::with_capacity(text.len()),
         runs: Vec::new(),
@@ -225,23 +343,6 @@ pub fn normalize(text: &str, view: View) -> Normalized {
         let len = c.len_utf8();
         if is_invisible(c) {
             continue;
-        }
-        if view.digits {
-            // A numeral written next to ASCII digits (王五13812345678) is a word, not part of
-            // the number: leave it, so it cannot lengthen the number.
-            let beside_digits = |run: &numerals::NumeralRun| {
-                out.text.ends_with(|c: char| c.is_ascii_digit())
-                    || text[at + run.len..].starts_with(|c: char| c.is_ascii_digit())
-            };
-            if let Some(run) = numerals::chinese_run(&text[at..]).filter(|run| !beside_digits(run))
-            {
-                flush_separators(&mut out, text, &mut pending, &mut pending_emoji, Some('0'));
-                out.push_replaced(&run.digits, at..at + run.len);
-                while chars.peek().is_some_and(|(next, _)| *next < at + run.len) {
-                    chars.next();
-                }
-                continue;
-            }
         }
         while replacements.peek().is_some_and(|(start, _, _)| *start < at) {
             replacements.next();

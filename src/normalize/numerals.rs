@@ -45,6 +45,11 @@ fn unit(c: char) -> Option<u64> {
     })
 }
 
+/// A character that starts a Chinese numeral.
+pub fn is_numeral(c: char) -> bool {
+    digit(c).is_some() || unit(c).is_some()
+}
+
 pub struct NumeralRun {
     pub digits: String,
     /// Length in bytes of the numeral text read.
@@ -55,7 +60,7 @@ pub struct NumeralRun {
 pub fn chinese_run(text: &str) -> Option<NumeralRun> {
     let len: usize = text
         .chars()
-        .take_while(|&c| digit(c).is_some() || unit(c).is_some())
+        .take_while(|&c| is_numeral(c))
         .map(char::len_utf8)
         .sum();
     if len == 0 {
