@@ -26,7 +26,7 @@ repos:
 YAML
 git add .pre-commit-config.yaml
 git commit -qm "config" --no-verify
-"$venv/bin/pre-commit" install -q
+"$venv/bin/pre-commit" install >/dev/null
 
 mkdir -p drafts
 printf '# 周末菜谱\n\n今天分享一道家常红烧肉的做法，第一步先焯水。\n' > drafts/clean.md
