@@ -73,14 +73,7 @@ pub struct Baseline {
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, SpannedError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            SpannedError::new(
-                &origin,
-                &Arc::new(String::new()),
-                None,
-                format!("cannot read baseline: {e}"),
-            )
-        })?;
+        let text = SpannedError::read(path, "baseline")?;
         let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
             let text = Arc::new(text.clone());
             let offset = text

@@ -182,15 +182,7 @@ impl Config {
     /// Reads and validates a configuration file (rule names are checked later, against the
     /// loaded rules, by [`Config::check_rules`]).
     pub fn load(path: &Path) -> Result<Config, SpannedError> {
-        let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            SpannedError::new(
-                &origin,
-                &Arc::new(String::new()),
-                None,
-                format!("cannot read: {e}"),
-            )
-        })?;
+        let text = SpannedError::read(path, "configuration")?;
         Config::parse(path, text)
     }
 

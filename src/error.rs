@@ -31,6 +31,18 @@ impl SpannedError {
         }
     }
 
+    /// Reads a user's file, or says which one could not be read and why.
+    pub fn read(path: &std::path::Path, what: &str) -> Result<String, SpannedError> {
+        std::fs::read_to_string(path).map_err(|e| {
+            SpannedError::new(
+                &path.display().to_string(),
+                &Arc::new(String::new()),
+                None,
+                format!("cannot read {what}: {e}"),
+            )
+        })
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> SpannedError {
         self.help = Some(help.into());
         self
