@@ -237,27 +237,52 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
 /// Most anchors one pattern may add before it is cheaper to run it everywhere.
 const MAX_ANCHORS: usize = 256;
 
-/// Literals of which every match of `pattern` starts with one (or, failing that, ends with
-/// one); `None` when there is no small, non-empty such set.
+/// The expression inside any capture groups around `hir`.
+fn uncaptured(mut hir: &regex_syntax::hir::Hir) -> &regex_syntax::hir::Hir {
+    while let regex_syntax::hir::HirKind::Capture(capture) = hir.kind() {
+        hir = &capture.sub;
+    }
+    hir
+}
+
+/// Literals of which every match of `pattern` contains one: the prefixes or suffixes of the
+/// whole pattern, or those of one of its required parts, whichever set is most selective (the
+/// longest shortest literal, then the fewest). `None` when no small, non-empty set exists.
 fn anchors(pattern: &str) -> Option<Vec<Vec<u8>>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::HirKind;
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
         .parse(pattern)
         .ok()?;
-    [ExtractKind::Prefix, ExtractKind::Suffix]
+    let whole = uncaptured(&hir);
+    let mut candidates = vec![(whole, ExtractKind::Prefix), (whole, ExtractKind::Suffix)];
+    if let HirKind::Concat(parts) = whole.kind() {
+        candidates.extend(
+            parts
+                .iter()
+                .map(|part| (uncaptured(part), ExtractKind::Prefix)),
+        );
+    }
+    candidates
         .into_iter()
-        .find_map(|kind| {
+        .filter_map(|(hir, kind)| {
             let mut extractor = Extractor::new();
             extractor.kind(kind).limit_total(MAX_ANCHORS * 4);
-            let seq = extractor.extract(&hir);
+            let seq = extractor.extract(hir);
             let literals = seq.literals()?;
-            let usable = !literals.is_empty()
-                && literals.len() <= MAX_ANCHORS
-                && literals.iter().all(|l| !l.as_bytes().is_empty());
-            usable.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+            let shortest = literals
+                .iter()
+                .map(|l| String::from_utf8_lossy(l.as_bytes()).chars().count())
+                .min()?;
+            (shortest > 0 && literals.len() <= MAX_ANCHORS).then(|| {
+                let set: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+                (shortest, std::cmp::Reverse(set.len()), set)
+            })
         })
+        .max_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
+        .map(|(_, _, set)| set)
 }
 
 #[cfg(test)]
@@ -266,17 +291,39 @@ mod tests {
 
     #[test]
     fn anchors_are_prefixes_or_suffixes_every_match_has() {
-        let prefix = anchors("(?:转发|分享)[^。]{0,10}红包").unwrap();
+        let set = |words: &[&str]| -> Option<Vec<Vec<u8>>> {
+            let mut set: Vec<Vec<u8>> = words.iter().map(|w| w.as_bytes().to_vec()).collect();
+            set.sort();
+            Some(set)
+        };
+        let sorted = |pattern: &str| {
+            anchors(pattern).map(|mut set| {
+                set.sort();
+                set
+            })
+        };
         assert_eq!(
-            prefix,
-            [
-                b"\xe8\xbd\xac\xe5\x8f\x91".to_vec(),
-                "分享".as_bytes().to_vec()
-            ]
+            sorted("(?:转发|分享)[^。]{0,10}(?:领|得)"),
+            set(&["转发", "分享"])
         );
-        let suffix = anchors("[^。]{0,10}(领|得)红包").unwrap();
-        assert_eq!(suffix.len(), 2);
-        assert!(suffix.iter().all(|s| s.ends_with("红包".as_bytes())));
+        assert_eq!(
+            sorted("[^。]{0,10}(?:领|得)红包"),
+            set(&["领红包", "得红包"])
+        );
+        assert_eq!(
+            sorted("(?:转发|分享)[^。]{0,10}红包"),
+            set(&["红包"]),
+            "fewer literals win a tie"
+        );
+        // A required middle part is more selective than a one-character prefix alone.
+        assert_eq!(
+            sorted("(?:转|发)[^。]{0,3}(?:本文|链接)"),
+            set(&["本文", "链接"])
+        );
+        assert_eq!(
+            sorted("(?:^|[^a-z])(?:薇信|扣扣):[0-9]+"),
+            set(&["薇信", "扣扣"])
+        );
         assert_eq!(anchors("[^。]{0,10}"), None);
         assert_eq!(
             anchors(r"\d{17}[\dx]"),
