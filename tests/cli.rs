@@ -361,6 +361,24 @@ fn rules_list_and_explain() {
 }
 
 #[test]
+fn no_builtin_loads_only_the_named_packs() {
+    let p = Project::with_pack(PACK);
+    p.gzhlint(&["rules", "list", "--no-builtin", "--rules", "pack.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("2 rules in 1 packs"));
+    p.gzhlint(&["rules", "test", "--no-builtin", "pack.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("9 passed, 0 failed"));
+    p.write("a.md", "转发本文到朋友圈领取红包，紫色大象。\n");
+    p.check(&["--no-builtin", "--format", "concise", "a.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("checked 1 file: 1 diagnostic"));
+}
+
+#[test]
 fn rules_test_runs_pack_examples() {
     let p = Project::with_pack(PACK);
     p.gzhlint(&[])

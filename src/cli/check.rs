@@ -57,6 +57,9 @@ pub struct CheckArgs {
     /// A rule pack (file or folder of .toml files) to load in addition to the built-in packs.
     #[arg(long = "rules", value_name = "PACK")]
     rules: Vec<PathBuf>,
+    /// Load only the packs given with --rules or by configuration (for pack authors).
+    #[arg(long)]
+    no_builtin: bool,
     /// Use this configuration file for every draft.
     #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     config: Option<PathBuf>,
@@ -165,7 +168,7 @@ pub fn run(args: CheckArgs) -> i32 {
             }
         }
     }
-    let Some((rules, _)) = load_rules(&pack_paths) else {
+    let Some((rules, _)) = load_rules(&pack_paths, !args.no_builtin) else {
         return EXIT_ERROR;
     };
     for config in &configs {

@@ -63,7 +63,7 @@ pub fn show(args: ConfigArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let Some((rules, _)) = load_rules(&config.packs) else {
+    let Some((rules, _)) = load_rules(&config.packs, true) else {
         return EXIT_ERROR;
     };
     if let Err(error) = config.check_rules(&rules) {

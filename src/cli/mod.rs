@@ -161,8 +161,9 @@ pub fn user_pack_sources(paths: &[PathBuf]) -> Result<Vec<PackSource>, String> {
     Ok(sources)
 }
 
-/// The built-in packs plus the user's, compiled; errors are printed and give `None`.
-pub fn load_rules(user_packs: &[PathBuf]) -> Option<(RuleSet, Vec<String>)> {
+/// The built-in packs (unless `builtin` is false) plus the user's, compiled; errors are printed
+/// and give `None`.
+pub fn load_rules(user_packs: &[PathBuf], builtin: bool) -> Option<(RuleSet, Vec<String>)> {
     let sources = match user_pack_sources(user_packs) {
         Ok(sources) => sources,
         Err(message) => {
@@ -171,7 +172,12 @@ pub fn load_rules(user_packs: &[PathBuf]) -> Option<(RuleSet, Vec<String>)> {
         }
     };
     let user_origins = sources.iter().map(|s| s.origin.clone()).collect();
-    let loaded: Result<Vec<LoadedPack>, PackError> = builtin::load().and_then(|mut packs| {
+    let built_in = if builtin {
+        builtin::load()
+    } else {
+        Ok(Vec::new())
+    };
+    let loaded: Result<Vec<LoadedPack>, PackError> = built_in.and_then(|mut packs| {
         for source in &sources {
             packs.push(load_pack(source)?);
         }

@@ -23,37 +23,54 @@ pub enum RulesCommand {
         /// Also load these packs (files or folders).
         #[arg(long = "rules", value_name = "PACK")]
         rules: Vec<PathBuf>,
+        /// Load only the packs given with --rules.
+        #[arg(long)]
+        no_builtin: bool,
     },
     /// What a rule catches, why, how to fix it, with its examples.
     Explain {
         id: String,
         #[arg(long = "rules", value_name = "PACK")]
         rules: Vec<PathBuf>,
+        /// Load only the packs given with --rules.
+        #[arg(long)]
+        no_builtin: bool,
     },
     /// Run the packs' own examples: every `flag` must be caught by its rule, every `pass` by none.
     Test {
         /// Packs to test (default: the built-in packs). They are loaded on top of the built-ins.
         packs: Vec<PathBuf>,
+        /// Load only the packs named (test a pack alone, or a new version of a built-in pack).
+        #[arg(long)]
+        no_builtin: bool,
     },
 }
 
 pub fn run(command: RulesCommand) -> i32 {
     match command {
-        RulesCommand::List { format, rules } => {
-            let Some((rules, _)) = load_rules(&rules) else {
+        RulesCommand::List {
+            format,
+            rules,
+            no_builtin,
+        } => {
+            let Some((rules, _)) = load_rules(&rules, !no_builtin) else {
                 return EXIT_ERROR;
             };
             list(&rules, format);
             EXIT_CLEAN
         }
-        RulesCommand::Explain { id, rules } => {
-            let Some((rules, _)) = load_rules(&rules) else {
+        RulesCommand::Explain {
+            id,
+            rules,
+            no_builtin,
+        } => {
+            let Some((rules, _)) = load_rules(&rules, !no_builtin) else {
                 return EXIT_ERROR;
             };
             explain(&rules, &id)
         }
-        RulesCommand::Test { packs } => {
-            let Some((rules, user_origins)) = load_rules(&packs) else {
+        RulesCommand::Test { packs, no_builtin } => {
+            let Some((rules, user_origins)) = load_rules(&packs, !no_builtin) else {
                 return EXIT_ERROR;
             };
             let tested: Vec<&str> = if packs.is_empty() {
