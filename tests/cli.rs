@@ -385,9 +385,7 @@ fn rules_test_runs_pack_examples() {
         .args(["rules", "test", "pack.toml"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains(
-            "rule examples: 9 passed, 0 failed",
-        ));
+        .stdout(predicate::str::contains("examples: 9 passed, 0 failed"));
     p.write(
         "failing.toml",
         &PACK

@@ -94,7 +94,7 @@ pub fn run(command: RulesCommand) -> i32 {
                 .map(|r| r.flag.len() + r.pass.len())
                 .sum();
             outln!(
-                "rule examples: {} passed, {} failed",
+                "examples: {} passed, {} failed",
                 examples - failures.len(),
                 failures.len()
             );
