@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Recall and precision per category of gzhlint against a folder's INTENT.md.
+
+    scripts/evaluate.py fixtures/holdout2            # uses fixtures/holdout2/INTENT.md
+    scripts/evaluate.py fixtures/drafts fixtures/INTENT.md
+
+INTENT.md lists, per file (`## name`), one bullet per intended violation:
+`- <category>.<subcategory>: 「phrase as a reader sees it」`. An intended violation is caught
+when a diagnostic of its category overlaps the phrase (they share at least two characters); a
+diagnostic is a true positive when it overlaps an intended phrase of its own category.
+Uses target/release/gzhlint (build it first).
+"""
+import collections
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CATEGORIES = ["inducement", "false_advertising", "illegal_trading", "prohibited_content"]
+
+
+def expected_violations(intent_text):
+    expected = collections.defaultdict(list)
+    for section in re.split(r"^## ", intent_text, flags=re.M)[1:]:
+        name = section.split("\n", 1)[0].strip()
+        body = section.split("Near-misses", 1)[0]
+        for m in re.finditer(r"^- ([a-z_]+)\.([a-z_]+): 「(.*?)」", body, flags=re.M | re.S):
+            expected[name].append((m.group(1), m.group(3)))
+    return expected
+
+
+def overlap(a, b):
+    a, b = a.replace("\u200b", ""), b.replace("\u200b", "")
+    return a in b or b in a or any(a[i:i + 2] in b for i in range(len(a) - 1))
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    folder = pathlib.Path(sys.argv[1])
+    intent = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else folder / "INTENT.md"
+    expected = expected_violations(intent.read_text(encoding="utf-8"))
+    drafts = sorted(p for p in folder.iterdir() if p.suffix in (".md", ".html") and p.name != "INTENT.md")
+    run = subprocess.run(
+        [str(ROOT / "target/release/gzhlint"), "check", "--isolated", "--format", "json", "--fail-on", "never"]
+        + [str(p) for p in drafts],
+        capture_output=True, text=True, check=True)
+    found = collections.defaultdict(list)
+    for d in json.loads(run.stdout)["diagnostics"]:
+        found[pathlib.Path(d["path"]).name].append(d)
+    caught, missed, true_pos, false_pos = (collections.Counter() for _ in range(4))
+    misses, extras = [], []
+    for draft in drafts:
+        want, got = expected.get(draft.name, []), found.get(draft.name, [])
+        for category, phrase in want:
+            if any(d["category"] == category and overlap(d["text"], phrase) for d in got):
+                caught[category] += 1
+            else:
+                missed[category] += 1
+                misses.append(f"{draft.name}: {category} 「{phrase}」")
+        for d in got:
+            if any(d["category"] == c and overlap(d["text"], p) for c, p in want):
+                true_pos[d["category"]] += 1
+            else:
+                false_pos[d["category"]] += 1
+                extras.append(f"{draft.name}:{d['line']}: {d['rule']} 「{d['text']}」")
+    for c in CATEGORIES:
+        recall_n, precision_n = caught[c] + missed[c], true_pos[c] + false_pos[c]
+        recall = caught[c] / recall_n if recall_n else 1.0
+        precision = true_pos[c] / precision_n if precision_n else 1.0
+        print(f"{c:20} recall {caught[c]}/{recall_n} = {recall:.3f}   precision {true_pos[c]}/{precision_n} = {precision:.3f}")
+    print("missed:")
+    print("\n".join(f"  {m}" for m in misses) or "  none")
+    print("diagnostics not in the intent:")
+    print("\n".join(f"  {e}" for e in extras) or "  none")
+
+
+if __name__ == "__main__":
+    main()
