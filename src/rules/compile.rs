@@ -42,7 +42,6 @@ pub struct Conditions {
     pub within: Option<usize>,
     pub has_unless: bool,
     pub frame_within: Option<usize>,
-    pub has_allow: bool,
     pub validator: Option<Validator>,
     pub separators: bool,
 }
@@ -140,7 +139,6 @@ impl RuleSet {
                 within: m.within,
                 has_unless: !m.unless.is_empty() || !m.unless_after.is_empty(),
                 frame_within: m.frame_within,
-                has_allow: !m.allow.is_empty(),
                 validator: m.validator,
                 separators: m.separators,
             })
