@@ -4,6 +4,7 @@
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::extract::{extract, Block, Extracted, Format};
 use crate::filter::context::accept;
+use crate::filter::overlap::merge_overlapping;
 use crate::matching::match_block;
 use crate::normalize::{normalize, with_digits, View};
 use crate::rules::RuleSet;
@@ -26,7 +27,7 @@ pub fn lint_bytes(rules: &RuleSet, bytes: &[u8], format: Format) -> Result<Linte
 
 pub fn lint_source(rules: &RuleSet, source: SourceText, format: Format) -> Linted {
     let extracted = extract(&source.text, format);
-    let diagnostics = lint_blocks(rules, &source.text, &extracted.blocks);
+    let diagnostics = merge_overlapping(rules, lint_blocks(rules, &source.text, &extracted.blocks));
     Linted {
         source,
         format,

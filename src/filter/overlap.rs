@@ -1,0 +1,100 @@
+//! One finding per phrase per category: when rules of the same category flag overlapping text
+//! (全网最低价 as a lowest-price claim and as a superlative), the author gets one diagnostic —
+//! the most severe, then the widest, then the first rule's.
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::RuleSet;
+
+/// Keeps the best of each group of overlapping same-category diagnostics; `diagnostics` are in
+/// source order and stay so.
+pub fn merge_overlapping(rules: &RuleSet, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    // Kept findings start in order, so looking back can stop once none could reach `d`.
+    let mut longest = 0;
+    'next: for d in diagnostics {
+        let category = &rules.rules[d.rule].category;
+        longest = longest.max(d.span.len());
+        for k in kept.iter_mut().rev() {
+            if k.span.start + longest <= d.span.start {
+                break;
+            }
+            let overlaps = k.span.start < d.span.end && d.span.start < k.span.end;
+            if overlaps && rules.rules[k.rule].category == *category {
+                let better = (d.severity, d.span.len()) > (k.severity, k.span.len());
+                if better {
+                    *k = d;
+                }
+                continue 'next;
+            }
+        }
+        kept.push(d);
+    }
+    kept.sort_by(|a, b| {
+        (a.span.start, a.span.end, &rules.rules[a.rule].id).cmp(&(
+            b.span.start,
+            b.span.end,
+            &rules.rules[b.rule].id,
+        ))
+    });
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::pack::{load_pack, PackSource};
+
+    #[test]
+    fn overlapping_findings_of_one_category_become_one() {
+        let pack = PackSource::new(
+            "t.toml",
+            r#"[pack]
+id = "t"
+name = "t"
+version = "1"
+[[rule]]
+id = "ads.lowest"
+category = "ads"
+severity = "warning"
+message = "m"
+help = "h"
+clause = "c"
+phrases = ["最低价"]
+[[rule]]
+id = "ads.scope"
+category = "ads"
+severity = "warning"
+message = "m"
+help = "h"
+clause = "c"
+phrases = ["全网最低"]
+[[rule]]
+id = "other.x"
+category = "other"
+severity = "ban"
+message = "m"
+help = "h"
+clause = "c"
+phrases = ["网最"]
+"#,
+        );
+        let rules = RuleSet::compile(vec![load_pack(&pack).unwrap()]).unwrap();
+        let text = "全网最低价，真的最低价";
+        let extracted = crate::extract::extract(text, crate::extract::Format::Text);
+        let raw = crate::lint::lint_blocks(&rules, text, &extracted.blocks);
+        assert_eq!(raw.len(), 4);
+        let merged = merge_overlapping(&rules, raw);
+        let shown: Vec<(&str, &str)> = merged
+            .iter()
+            .map(|d| (rules.rules[d.rule].id.as_str(), d.text.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("ads.scope", "全网最低"),
+                ("other.x", "网最"),
+                ("ads.lowest", "最低价")
+            ]
+        );
+    }
+}
