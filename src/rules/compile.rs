@@ -181,6 +181,8 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
     };
     let mut patterns = Vec::new();
     let mut unanchored = Vec::new();
+    // Frames and term sets repeat across rules: normalize each distinct text once.
+    let mut normalized: HashMap<&str, Vec<u8>> = HashMap::new();
     for &rule in members {
         let m = &matches[rule];
         let roles = m
@@ -195,10 +197,11 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
             .chain(m.allow.iter().map(|t| (t, Role::Allow)));
         for (text, role) in roles {
             let rule = rule as u32;
-            add(
-                normalize(text, view).text.into_bytes(),
-                Use::Rule { rule, role },
-            );
+            let literal = normalized
+                .entry(text.as_str())
+                .or_insert_with(|| normalize(text, view).text.into_bytes())
+                .clone();
+            add(literal, Use::Rule { rule, role });
         }
         for source in &m.patterns {
             let pattern = patterns.len() as u32;
