@@ -97,6 +97,13 @@ pub fn accept(
         {
             continue;
         }
+        if conditions
+            .allow_patterns
+            .iter()
+            .any(|allow| covered_by(allow.regex(), text, range))
+        {
+            continue;
+        }
         let context = context_of(&matches.context, candidate.rule);
         if needs_sentences(conditions) && sentences.is_none() {
             sentences = Some(Sentences::new(text));
@@ -110,6 +117,20 @@ pub fn accept(
         });
     }
     accepted
+}
+
+/// Whether a match of `regex` covers `range` (searching from shortly before it).
+fn covered_by(regex: &regex::Regex, text: &str, range: &Range<usize>) -> bool {
+    // A covering match starts at or before the range; look back a bounded distance.
+    let mut from = range.start.saturating_sub(64);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    regex
+        .find_iter(&text[from..])
+        .map(|m| from + m.start()..from + m.end())
+        .take_while(|m| m.start <= range.start)
+        .any(|m| m.end >= range.end)
 }
 
 fn context_of(context: &[ContextHit], rule: u32) -> &[ContextHit] {
@@ -204,4 +225,40 @@ fn context_allows(
                 }
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::ScopeSet;
+    use crate::lint::lint_snippet;
+    use crate::rules::pack::{load_pack, PackSource};
+    use crate::rules::RuleSet;
+
+    #[test]
+    fn allow_patterns_cancel_covered_hits() {
+        let pack = PackSource::new(
+            "t.toml",
+            r#"[pack]
+id = "t"
+name = "t"
+version = "1"
+[terms]
+scope = ["全国", "全网"]
+[[rule]]
+id = "ads.first"
+category = "ads"
+severity = "warning"
+message = "m"
+help = "h"
+clause = "c"
+patterns = ['{scope}第一']
+allow_patterns = ['{scope}第一(次|个|批|季度)']
+"#,
+        );
+        let rules = RuleSet::compile(vec![load_pack(&pack).unwrap()]).unwrap();
+        let hits = |text: &str| lint_snippet(&rules, text, ScopeSet::ALL).len();
+        assert_eq!(hits("销量全国第一"), 1);
+        assert_eq!(hits("这是全国第一次举办"), 0);
+        assert_eq!(hits("全网第一批用户，全国第一品牌"), 1);
+    }
 }

@@ -36,7 +36,6 @@ pub enum Use {
 }
 
 /// Per-rule matching settings the filter needs.
-#[derive(Clone, Debug)]
 pub struct Conditions {
     pub requires: u8,
     pub within: Option<usize>,
@@ -44,6 +43,8 @@ pub struct Conditions {
     pub frame_within: Option<usize>,
     pub validator: Option<Validator>,
     pub separators: bool,
+    /// Regexes whose matches, when they cover a candidate, cancel it; run only on candidates.
+    pub allow_patterns: Vec<Pattern>,
 }
 
 /// The automata of one normalization view.
@@ -65,6 +66,14 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    fn new(source: String, rule: u32) -> Pattern {
+        Pattern {
+            source,
+            rule,
+            regex: OnceLock::new(),
+        }
+    }
+
     pub fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
             RegexBuilder::new(&self.source)
@@ -141,6 +150,11 @@ impl RuleSet {
                 frame_within: m.frame_within,
                 validator: m.validator,
                 separators: m.separators,
+                allow_patterns: m
+                    .allow_patterns
+                    .iter()
+                    .map(|source| Pattern::new(source.clone(), 0))
+                    .collect(),
             })
             .collect();
         let mut views = Vec::new();
@@ -213,11 +227,7 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
                 }
                 None => unanchored.push(pattern),
             }
-            patterns.push(Pattern {
-                source: source.clone(),
-                rule: rule as u32,
-                regex: OnceLock::new(),
-            });
+            patterns.push(Pattern::new(source.clone(), rule as u32));
         }
     }
     let literals = (!literals.is_empty()).then(|| {

@@ -86,6 +86,8 @@ struct RawRule {
     frame_within: Option<usize>,
     #[serde(default)]
     allow: Vec<Spanned<String>>,
+    #[serde(default)]
+    allow_patterns: Vec<Spanned<String>>,
     validator: Option<Validator>,
     #[serde(default = "yes")]
     separators: bool,
@@ -116,6 +118,8 @@ pub struct RuleMatch {
     pub frame_within: Option<usize>,
     /// A phrase that covers the match cancels it.
     pub allow: Vec<String>,
+    /// A regex match that covers the match cancels it (for allow lists too large to expand).
+    pub allow_patterns: Vec<String>,
     pub validator: Option<Validator>,
     /// Whether separators inside a match are tolerated.
     pub separators: bool,
@@ -212,33 +216,36 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             }
             Ok(out)
         };
-        let mut patterns = Vec::new();
-        for pattern in &raw_rule.patterns {
-            let expanded = terms
-                .expand_pattern(pattern.get_ref())
-                .map_err(|message| error(Some(pattern.span()), message, None))?;
-            let expanded = normalize_pattern(
-                &expanded,
-                View {
-                    digits: raw_rule.digits,
-                },
-            );
-            if let Err(e) = regex_syntax::ParserBuilder::new()
-                .case_insensitive(true)
-                .build()
-                .parse(&expanded)
-            {
-                return Err(error(
-                    Some(pattern.span()),
-                    format!(
-                        "invalid regex: {}",
-                        e.to_string().lines().last().unwrap_or("")
-                    ),
-                    Some("patterns use the syntax of the regex crate; {name} inserts a term set"),
-                ));
-            }
-            patterns.push(expanded);
-        }
+        let view = View {
+            digits: raw_rule.digits,
+        };
+        let compile_patterns = |list: &[Spanned<String>]| -> Result<Vec<String>, PackError> {
+            list.iter()
+                .map(|pattern| {
+                    let expanded = terms
+                        .expand_pattern(pattern.get_ref())
+                        .map_err(|message| error(Some(pattern.span()), message, None))?;
+                    let expanded = normalize_pattern(&expanded, view);
+                    match regex_syntax::ParserBuilder::new()
+                        .case_insensitive(true)
+                        .build()
+                        .parse(&expanded)
+                    {
+                        Ok(_) => Ok(expanded),
+                        Err(e) => Err(error(
+                            Some(pattern.span()),
+                            format!(
+                                "invalid regex: {}",
+                                e.to_string().lines().last().unwrap_or("")
+                            ),
+                            Some("patterns use the syntax of the regex crate; {name} inserts a term set"),
+                        )),
+                    }
+                })
+                .collect()
+        };
+        let patterns = compile_patterns(&raw_rule.patterns)?;
+        let allow_patterns = compile_patterns(&raw_rule.allow_patterns)?;
         let mut requires = Vec::new();
         for group in &raw_rule.requires {
             requires.push(
@@ -256,6 +263,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             unless_after: expand(&raw_rule.unless_after)?,
             frame_within: raw_rule.frame_within,
             allow: expand(&raw_rule.allow)?,
+            allow_patterns,
             validator: raw_rule.validator,
             separators: raw_rule.separators,
             digits: raw_rule.digits,
