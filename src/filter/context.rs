@@ -149,15 +149,54 @@ fn in_scope(
     normalized: &Normalized,
     range: &Range<usize>,
 ) -> bool {
-    // Quoted text is the author marking words as someone else's: only rules that name the
-    // quote scope look inside it.
-    if block.scopes.contains(Scope::Quote) && !scopes.contains(Scope::Quote) {
+    // Quoted text is the author marking words as someone else's — a block quotation, or a
+    // phrase inside quotation marks (谨防“保本高收益”): only rules that name the quote scope
+    // look inside it.
+    if !scopes.contains(Scope::Quote)
+        && (block.scopes.contains(Scope::Quote) || in_quotation_marks(&normalized.text, range))
+    {
         return false;
     }
     if scopes.intersects(block.scopes) {
         return true;
     }
     scopes.contains(Scope::Link) && block.is_link_text(&normalized.original_span(range.clone()))
+}
+
+/// Longest quoted phrase, in characters, taken as a quotation; longer spans between marks are
+/// more likely unbalanced marks than a quote.
+const MAX_QUOTED: usize = 24;
+
+/// Whether `range` lies inside a pair of quotation marks (“…” 「…」 『…』 ‘…’ "…") on the same line.
+fn in_quotation_marks(text: &str, range: &Range<usize>) -> bool {
+    let before = &text[..range.start];
+    let after = &text[range.end..];
+    let Some((open_at, open)) = before.char_indices().rev().take(MAX_QUOTED).find(|(_, c)| {
+        matches!(
+            c,
+            '“' | '”' | '「' | '」' | '『' | '』' | '‘' | '’' | '"' | '\n'
+        )
+    }) else {
+        return false;
+    };
+    let close = match open {
+        '“' => '”',
+        '「' => '」',
+        '『' => '』',
+        '‘' => '’',
+        '"' => '"',
+        _ => return false,
+    };
+    // An ASCII " opens a quote only if an odd number of them precede it.
+    if open == '"' && before[..open_at].matches('"').count() % 2 == 1 {
+        return false;
+    }
+    let inside = text[open_at..range.start].chars().count() + text[range.clone()].chars().count();
+    after
+        .chars()
+        .take(MAX_QUOTED.saturating_sub(inside))
+        .take_while(|c| *c != '\n')
+        .any(|c| c == close)
 }
 
 /// A match that starts or ends with a Latin letter or digit must not continue a Latin word or
@@ -233,6 +272,21 @@ mod tests {
     use crate::lint::lint_snippet;
     use crate::rules::pack::{load_pack, PackSource};
     use crate::rules::RuleSet;
+
+    #[test]
+    fn quotation_marks_make_a_mention() {
+        use super::in_quotation_marks;
+        let quoted = |text: &str, needle: &str| {
+            let at = text.find(needle).unwrap();
+            in_quotation_marks(text, &(at..at + needle.len()))
+        };
+        assert!(quoted("谨防“保本高收益”的理财群", "保本高收益"));
+        assert!(quoted("所谓「稳赚不赔」", "稳赚不赔"));
+        assert!(quoted("he said \"vx123\" ok", "vx123"));
+        assert!(!quoted("保本高收益，快来", "保本高收益"));
+        assert!(!quoted("回复“福利”领取：保本高收益", "保本高收益"));
+        assert!(!quoted("“这一段引号没有闭合，保本高收益", "保本高收益"));
+    }
 
     #[test]
     fn allow_patterns_cancel_covered_hits() {
