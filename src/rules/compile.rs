@@ -217,9 +217,9 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
                 .clone();
             add(literal, Use::Rule { rule, role });
         }
-        for source in &m.patterns {
+        for (source, anchors) in m.patterns.iter().zip(&m.pattern_anchors) {
             let pattern = patterns.len() as u32;
-            match anchors(source) {
+            match anchors.clone() {
                 Some(anchors) => {
                     for anchor in anchors {
                         add(anchor, Use::Anchor { pattern });
@@ -256,18 +256,24 @@ fn uncaptured(mut hir: &regex_syntax::hir::Hir) -> &regex_syntax::hir::Hir {
     hir
 }
 
-/// Literals of which every match of `pattern` contains one: the prefixes or suffixes of the
+/// Literals of which every match of a pattern contains one: the prefixes or suffixes of the
 /// whole pattern, or those of one of its required parts, whichever set is most selective (the
 /// longest shortest literal, then the fewest). `None` when no small, non-empty set exists.
+#[cfg(test)]
 fn anchors(pattern: &str) -> Option<Vec<Vec<u8>>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    use regex_syntax::hir::HirKind;
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
         .parse(pattern)
         .ok()?;
-    let whole = uncaptured(&hir);
+    anchors_of(&hir)
+}
+
+/// [`anchors`] of an already parsed pattern (packs parse each pattern once, at load).
+pub(crate) fn anchors_of(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::HirKind;
+    let whole = uncaptured(hir);
     let mut candidates = vec![(whole, ExtractKind::Prefix), (whole, ExtractKind::Suffix)];
     if let HirKind::Concat(parts) = whole.kind() {
         candidates.extend(

@@ -107,6 +107,8 @@ pub struct RuleMatch {
     pub phrases: Vec<String>,
     /// Regular expressions over normalized text.
     pub patterns: Vec<String>,
+    /// For each pattern, the literals every match contains (`None`: run it on every block).
+    pub pattern_anchors: Vec<Option<Vec<Vec<u8>>>>,
     /// Each group must have one phrase present in the sentence (or within `within` characters).
     pub requires: Vec<Vec<String>>,
     pub within: Option<usize>,
@@ -219,7 +221,9 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
         let view = View {
             digits: raw_rule.digits,
         };
-        let compile_patterns = |list: &[Spanned<String>]| -> Result<Vec<String>, PackError> {
+        // Each pattern is parsed once: to check it, and to find its anchor literals.
+        type Checked = (String, Option<Vec<Vec<u8>>>);
+        let compile_patterns = |list: &[Spanned<String>]| -> Result<Vec<Checked>, PackError> {
             list.iter()
                 .map(|pattern| {
                     let expanded = terms
@@ -231,7 +235,10 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                         .build()
                         .parse(&expanded)
                     {
-                        Ok(_) => Ok(expanded),
+                        Ok(hir) => {
+                            let anchors = super::compile::anchors_of(&hir);
+                            Ok((expanded, anchors))
+                        }
                         Err(e) => Err(error(
                             Some(pattern.span()),
                             format!(
@@ -244,8 +251,11 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                 })
                 .collect()
         };
-        let patterns = compile_patterns(&raw_rule.patterns)?;
-        let allow_patterns = compile_patterns(&raw_rule.allow_patterns)?;
+        let (patterns, pattern_anchors) = compile_patterns(&raw_rule.patterns)?.into_iter().unzip();
+        let allow_patterns = compile_patterns(&raw_rule.allow_patterns)?
+            .into_iter()
+            .map(|(source, _)| source)
+            .collect();
         let mut requires = Vec::new();
         for group in &raw_rule.requires {
             requires.push(
@@ -257,6 +267,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
         let matching = RuleMatch {
             phrases: expand(&raw_rule.phrases)?,
             patterns,
+            pattern_anchors,
             requires,
             within: raw_rule.within,
             unless: expand(&raw_rule.unless)?,
