@@ -88,8 +88,13 @@ pub fn accept(
         let rule = &rules.rules[candidate.rule as usize];
         let conditions = &rules.conditions[candidate.rule as usize];
         let range = &candidate.range;
-        if !in_scope(rule.scopes, block, normalized, range)
-            || !on_word_boundaries(text, range)
+        if !in_scope(
+            rule.scopes,
+            conditions.quoted_phrases,
+            block,
+            normalized,
+            range,
+        ) || !on_word_boundaries(text, range)
             || (!conditions.separators && normalized.crosses_separator(range))
             || conditions
                 .validator
@@ -145,16 +150,19 @@ fn needs_sentences(conditions: &Conditions) -> bool {
 
 fn in_scope(
     scopes: crate::extract::ScopeSet,
+    quoted_phrases: bool,
     block: &Block,
     normalized: &Normalized,
     range: &Range<usize>,
 ) -> bool {
-    // Quoted text is the author marking words as someone else's — a block quotation, or a
-    // phrase inside quotation marks (谨防“保本高收益”): only rules that name the quote scope
-    // look inside it.
-    if !scopes.contains(Scope::Quote)
-        && (block.scopes.contains(Scope::Quote) || in_quotation_marks(&normalized.text, range))
-    {
+    // Quoted text is the author marking words as someone else's. A block quotation is checked
+    // by rules whose scopes include `quote` (the default); a phrase inside quotation marks
+    // (谨防“保本高收益”, “转发集赞换礼品”是…) is a mention, checked only by rules that name the
+    // quote scope explicitly.
+    if block.scopes.contains(Scope::Quote) && !scopes.contains(Scope::Quote) {
+        return false;
+    }
+    if !quoted_phrases && in_quotation_marks(&normalized.text, range) {
         return false;
     }
     if scopes.intersects(block.scopes) {
@@ -286,6 +294,45 @@ mod tests {
         assert!(!quoted("保本高收益，快来", "保本高收益"));
         assert!(!quoted("回复“福利”领取：保本高收益", "保本高收益"));
         assert!(!quoted("“这一段引号没有闭合，保本高收益", "保本高收益"));
+    }
+
+    #[test]
+    fn quoted_phrases_are_mentions_unless_a_rule_names_the_quote_scope() {
+        let pack = PackSource::new(
+            "t.toml",
+            r#"[pack]
+id = "t"
+name = "t"
+version = "1"
+[[rule]]
+id = "ads.claim"
+category = "ads"
+severity = "warning"
+message = "m"
+help = "h"
+clause = "c"
+phrases = ["保本高收益"]
+[[rule]]
+id = "ads.quoted_too"
+category = "ads"
+severity = "warning"
+message = "m"
+help = "h"
+clause = "c"
+scopes = ["body", "quote"]
+phrases = ["稳赚不赔"]
+"#,
+        );
+        let rules = RuleSet::compile(vec![load_pack(&pack).unwrap()]).unwrap();
+        let ids = |text: &str| -> Vec<String> {
+            lint_snippet(&rules, text, ScopeSet::of(crate::extract::Scope::Body))
+                .iter()
+                .map(|d| rules.rules[d.rule].id.clone())
+                .collect()
+        };
+        assert_eq!(ids("保本高收益，快来"), ["ads.claim"]);
+        assert!(ids("谨防“保本高收益”的理财群").is_empty());
+        assert_eq!(ids("所谓“稳赚不赔”的项目"), ["ads.quoted_too"]);
     }
 
     #[test]

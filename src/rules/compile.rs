@@ -43,6 +43,8 @@ pub struct Conditions {
     pub frame_within: Option<usize>,
     pub validator: Option<Validator>,
     pub separators: bool,
+    /// Applies inside quotation marks too (see `RuleMatch::quoted_phrases`).
+    pub quoted_phrases: bool,
     /// Regexes whose matches, when they cover a candidate, cancel it; run only on candidates.
     pub allow_patterns: Vec<Pattern>,
 }
@@ -150,6 +152,7 @@ impl RuleSet {
                 frame_within: m.frame_within,
                 validator: m.validator,
                 separators: m.separators,
+                quoted_phrases: m.quoted_phrases,
                 allow_patterns: m
                     .allow_patterns
                     .iter()

@@ -127,6 +127,9 @@ pub struct RuleMatch {
     pub separators: bool,
     /// Whether the rule matches against Chinese numerals read as digits.
     pub digits: bool,
+    /// Whether the rule names the `quote` scope itself, and so also applies to phrases the
+    /// author puts in quotation marks (by default those are mentions, not claims).
+    pub quoted_phrases: bool,
 }
 
 /// A pack read and validated, before compilation.
@@ -278,6 +281,10 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             validator: raw_rule.validator,
             separators: raw_rule.separators,
             digits: raw_rule.digits,
+            quoted_phrases: raw_rule
+                .scopes
+                .as_ref()
+                .is_some_and(|scopes| scopes.contains(&Scope::Quote)),
         };
         let scopes = match &raw_rule.scopes {
             Some(list) => list.iter().copied().collect(),
