@@ -34,6 +34,18 @@ impl Diagnostic {
     }
 }
 
+/// Puts diagnostics in report order: by position, then by rule id, so output is the same on
+/// every run and for any thread count.
+pub fn sort_diagnostics(rules: &RuleSet, diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.span.end, &rules.rules[a.rule].id).cmp(&(
+            b.span.start,
+            b.span.end,
+            &rules.rules[b.rule].id,
+        ))
+    });
+}
+
 /// Start offsets of every line, for offset → line/column without rescanning the file.
 #[derive(Clone, Debug)]
 pub struct LineIndex {

@@ -1,7 +1,7 @@
 //! Drives one document through the pipeline: decode → extract → normalize → match → filter →
 //! diagnostics. I/O-free: callers hand in bytes or text.
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{sort_diagnostics, Diagnostic, LineIndex};
 use crate::extract::{extract, Block, Extracted, Format};
 use crate::filter::context::accept;
 use crate::filter::overlap::merge_overlapping;
@@ -73,13 +73,7 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
             }
         }
     }
-    diagnostics.sort_by(|a, b| {
-        (a.span.start, a.span.end, &rules.rules[a.rule].id).cmp(&(
-            b.span.start,
-            b.span.end,
-            &rules.rules[b.rule].id,
-        ))
-    });
+    sort_diagnostics(rules, &mut diagnostics);
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
     diagnostics
 }

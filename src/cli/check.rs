@@ -14,7 +14,7 @@ use super::settings::{packs_by_config, FileSettings, Settings};
 use super::{load_rules, report_error, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::baseline::{self, Baseline};
 use crate::config::FailOn;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{sort_diagnostics, Diagnostic};
 use crate::filter::suppress;
 use crate::fix;
 use crate::lint::lint_bytes;
@@ -481,13 +481,7 @@ fn filter(
             .into_iter()
             .filter_map(configured),
     );
-    diagnostics.sort_by(|a, b| {
-        (a.span.start, a.span.end, &rules.rules[a.rule].id).cmp(&(
-            b.span.start,
-            b.span.end,
-            &rules.rules[b.rule].id,
-        ))
-    });
+    sort_diagnostics(rules, &mut diagnostics);
     let mut baselined = 0;
     if let Some(baseline) = job.baseline {
         let shown = path.to_string_lossy().replace('\\', "/");

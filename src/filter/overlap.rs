@@ -2,7 +2,7 @@
 //! (全网最低价 as a lowest-price claim and as a superlative), the author gets one diagnostic —
 //! the most severe, then the widest, then the first rule's.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{sort_diagnostics, Diagnostic};
 use crate::rules::RuleSet;
 
 /// Keeps the best of each group of overlapping same-category diagnostics; `diagnostics` are in
@@ -29,13 +29,7 @@ pub fn merge_overlapping(rules: &RuleSet, diagnostics: Vec<Diagnostic>) -> Vec<D
         }
         kept.push(d);
     }
-    kept.sort_by(|a, b| {
-        (a.span.start, a.span.end, &rules.rules[a.rule].id).cmp(&(
-            b.span.start,
-            b.span.end,
-            &rules.rules[b.rule].id,
-        ))
-    });
+    sort_diagnostics(rules, &mut kept);
     kept
 }
 

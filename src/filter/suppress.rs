@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{sort_diagnostics, Diagnostic, LineIndex};
 use crate::extract::Comment;
 use crate::rules::RuleSet;
 
@@ -171,9 +171,7 @@ pub fn apply(
             );
         }
     }
-    outcome.about_suppressions.sort_by(|a, b| {
-        (a.span.start, &rules.rules[a.rule].id).cmp(&(b.span.start, &rules.rules[b.rule].id))
-    });
+    sort_diagnostics(rules, &mut outcome.about_suppressions);
     outcome
 }
 
