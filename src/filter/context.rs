@@ -278,8 +278,6 @@ fn context_allows(
 mod tests {
     use crate::extract::ScopeSet;
     use crate::lint::lint_snippet;
-    use crate::rules::pack::{load_pack, PackSource};
-    use crate::rules::RuleSet;
 
     #[test]
     fn quotation_marks_make_a_mention() {
@@ -298,32 +296,20 @@ mod tests {
 
     #[test]
     fn quoted_phrases_are_mentions_unless_a_rule_names_the_quote_scope() {
-        let pack = PackSource::new(
-            "t.toml",
-            r#"[pack]
-id = "t"
-name = "t"
-version = "1"
-[[rule]]
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
 id = "ads.claim"
 category = "ads"
 severity = "warning"
-message = "m"
-help = "h"
-clause = "c"
 phrases = ["保本高收益"]
 [[rule]]
 id = "ads.quoted_too"
 category = "ads"
 severity = "warning"
-message = "m"
-help = "h"
-clause = "c"
 scopes = ["body", "quote"]
 phrases = ["稳赚不赔"]
 "#,
         );
-        let rules = RuleSet::compile(vec![load_pack(&pack).unwrap()]).unwrap();
         let ids = |text: &str| -> Vec<String> {
             lint_snippet(&rules, text, ScopeSet::of(crate::extract::Scope::Body))
                 .iter()
@@ -337,26 +323,17 @@ phrases = ["稳赚不赔"]
 
     #[test]
     fn allow_patterns_cancel_covered_hits() {
-        let pack = PackSource::new(
-            "t.toml",
-            r#"[pack]
-id = "t"
-name = "t"
-version = "1"
-[terms]
+        let rules = crate::rules::test_support::rule_set(
+            r#"[terms]
 scope = ["全国", "全网"]
 [[rule]]
 id = "ads.first"
 category = "ads"
 severity = "warning"
-message = "m"
-help = "h"
-clause = "c"
 patterns = ['{scope}第一']
 allow_patterns = ['{scope}第一(次|个|批|季度)']
 "#,
         );
-        let rules = RuleSet::compile(vec![load_pack(&pack).unwrap()]).unwrap();
         let hits = |text: &str| lint_snippet(&rules, text, ScopeSet::ALL).len();
         assert_eq!(hits("销量全国第一"), 1);
         assert_eq!(hits("这是全国第一次举办"), 0);

@@ -36,43 +36,27 @@ pub fn merge_overlapping(rules: &RuleSet, diagnostics: Vec<Diagnostic>) -> Vec<D
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::pack::{load_pack, PackSource};
 
     #[test]
     fn overlapping_findings_of_one_category_become_one() {
-        let pack = PackSource::new(
-            "t.toml",
-            r#"[pack]
-id = "t"
-name = "t"
-version = "1"
-[[rule]]
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
 id = "ads.lowest"
 category = "ads"
 severity = "warning"
-message = "m"
-help = "h"
-clause = "c"
 phrases = ["最低价"]
 [[rule]]
 id = "ads.scope"
 category = "ads"
 severity = "warning"
-message = "m"
-help = "h"
-clause = "c"
 phrases = ["全网最低"]
 [[rule]]
 id = "other.x"
 category = "other"
 severity = "ban"
-message = "m"
-help = "h"
-clause = "c"
 phrases = ["网最"]
 "#,
         );
-        let rules = RuleSet::compile(vec![load_pack(&pack).unwrap()]).unwrap();
         let text = "全网最低价，真的最低价";
         let extracted = crate::extract::extract(text, crate::extract::Format::Text);
         let raw = crate::lint::lint_blocks(&rules, text, &extracted.blocks);

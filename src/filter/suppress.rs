@@ -215,30 +215,19 @@ mod tests {
     use super::*;
     use crate::extract::{extract, Format};
     use crate::lint::lint_blocks;
-    use crate::rules::pack::{load_pack, PackSource};
+    use crate::rules::pack::load_pack;
 
     fn rules() -> RuleSet {
-        let pack = PackSource::new(
-            "t.toml",
-            r#"[pack]
-id = "t"
-name = "t"
-version = "1"
-[[rule]]
+        let pack = crate::rules::test_support::pack(
+            r#"[[rule]]
 id = "testing.elephant"
 category = "testing"
 severity = "restrict"
-message = "m"
-help = "h"
-clause = "c"
 phrases = ["紫色大象"]
 [[rule]]
 id = "other.whale"
 category = "other"
 severity = "warning"
-message = "m"
-help = "h"
-clause = "c"
 phrases = ["蓝色鲸鱼"]
 "#,
         );
@@ -247,7 +236,7 @@ phrases = ["蓝色鲸鱼"]
             .filter(|s| s.origin.ends_with("gzhlint.toml"))
             .map(|s| load_pack(s).unwrap())
             .collect::<Vec<_>>();
-        packs.push(load_pack(&pack).unwrap());
+        packs.push(pack);
         RuleSet::compile(packs).unwrap()
     }
 

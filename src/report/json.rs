@@ -177,12 +177,9 @@ mod tests {
     /// The streamed text is exactly serde_json's pretty form of the whole document.
     #[test]
     fn streamed_document_is_pretty_json() {
-        let rules = RuleSet::compile(vec![crate::rules::pack::load_pack(&crate::rules::PackSource::new(
-            "t.toml",
-            "[pack]\nid=\"t\"\nname=\"t\"\nversion=\"1\"\n[[rule]]\nid=\"t.x\"\ncategory=\"t\"\nseverity=\"warning\"\nmessage=\"m\"\nhelp=\"h\"\nclause=\"c\"\nphrases=[\"紫色大象\"]\n",
-        ))
-        .unwrap()])
-        .unwrap();
+        let rules = crate::rules::test_support::rule_set(
+            "[[rule]]\nid = \"t.x\"\ncategory = \"t\"\nseverity = \"warning\"\nphrases = [\"紫色大象\"]",
+        );
         let lint = |text: &str| {
             let extracted = crate::extract::extract(text, crate::extract::Format::Markdown);
             crate::lint::lint_blocks(&rules, text, &extracted.blocks)

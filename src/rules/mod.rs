@@ -118,3 +118,25 @@ fn serialize_scopes<S: serde::Serializer>(scopes: &ScopeSet, s: S) -> Result<S::
 
 /// A pack that cannot be used, with the place in its TOML that says why.
 pub type PackError = crate::error::SpannedError;
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::pack::{load_pack, LoadedPack, PackSource};
+    use super::RuleSet;
+
+    /// A pack "t" of a test's own rules: `rules` is TOML of `[terms]` and `[[rule]]` tables,
+    /// whose message, help and clause are filled in.
+    pub fn pack(rules: &str) -> LoadedPack {
+        let rules = rules.replace(
+            "[[rule]]",
+            "[[rule]]\nmessage = \"m\"\nhelp = \"h\"\nclause = \"c\"",
+        );
+        let text = format!("[pack]\nid = \"t\"\nname = \"t\"\nversion = \"1\"\n{rules}");
+        load_pack(&PackSource::new("t.toml", text)).expect("test pack loads")
+    }
+
+    /// [`pack`], compiled alone.
+    pub fn rule_set(rules: &str) -> RuleSet {
+        RuleSet::compile(vec![pack(rules)]).expect("test pack compiles")
+    }
+}
