@@ -449,10 +449,10 @@ fn filter(
     job: &Job,
     settings: &FileSettings,
     path: &Path,
-    text: &str,
     linted: &crate::lint::Linted,
 ) -> Filtered {
     let rules = job.rules;
+    let text = linted.source.text.as_str();
     let configured = |mut d: Diagnostic| {
         settings
             .severity(&rules.rules[d.rule], path)
@@ -527,17 +527,17 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
             linted.source.encoding.name()
         );
     }
-    let text = linted.source.text.clone();
-    let mut filtered = filter(job, settings, path, &text, &linted);
+    let mut filtered = filter(job, settings, path, &linted);
     let mut fixed = 0;
     let mut diff = None;
     if job.fix || job.diff {
-        let edits = fix::safe_edits(job.rules, &text, &filtered.diagnostics);
+        let text = &linted.source.text;
+        let edits = fix::safe_edits(job.rules, text, &filtered.diagnostics);
         if !edits.is_empty() {
-            let new_text = fix::apply(&text, &edits);
+            let new_text = fix::apply(text, &edits);
             let shown = path.to_string_lossy().replace('\\', "/");
             if job.diff {
-                diff = Some(fix::unified_diff(&shown, &text, &new_text));
+                diff = Some(fix::unified_diff(&shown, text, &new_text));
             } else if linted.source.had_errors {
                 eprintln!(
                     "gzhlint: note: {shown}: not fixed, it has bytes invalid in its encoding"
@@ -562,8 +562,7 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
                             ..linted.source
                         };
                         linted = crate::lint::lint_source(job.rules, source, input.format);
-                        filtered =
-                            filter(job, settings, path, &linted.source.text.clone(), &linted);
+                        filtered = filter(job, settings, path, &linted);
                     }
                 }
             }
