@@ -259,9 +259,7 @@ fn uncaptured(mut hir: &regex_syntax::hir::Hir) -> &regex_syntax::hir::Hir {
     hir
 }
 
-/// Literals of which every match of a pattern contains one: the prefixes or suffixes of the
-/// whole pattern, or those of one of its required parts, whichever set is most selective (the
-/// longest shortest literal, then the fewest). `None` when no small, non-empty set exists.
+/// Literals of which every match of a pattern contains one (see [`anchors_of`]).
 #[cfg(test)]
 fn anchors(pattern: &str) -> Option<Vec<Vec<u8>>> {
     let hir = regex_syntax::ParserBuilder::new()
@@ -272,37 +270,76 @@ fn anchors(pattern: &str) -> Option<Vec<Vec<u8>>> {
     anchors_of(&hir)
 }
 
-/// [`anchors`] of an already parsed pattern (packs parse each pattern once, at load).
+/// Literals of which every match of an (already parsed) pattern contains one, the most selective
+/// set found: the longest shortest literal (up to two Chinese characters), then the fewest. Candidates are the prefixes and
+/// suffixes of the expression, the sets of its required parts (a concatenation's members, a
+/// repetition's body) and, for an alternation, the union of its branches' sets — so
+/// `甲[0-9]+助力|[0-9]+人助力` is anchored on 助力. `None` when no small, non-empty set exists.
 pub(crate) fn anchors_of(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    required_literals(hir).map(|set| set.literals)
+}
+
+/// A candidate anchor set, with what makes it selective.
+struct LiteralSet {
+    shortest_bytes: usize,
+    literals: Vec<Vec<u8>>,
+}
+
+impl LiteralSet {
+    fn new(mut literals: Vec<Vec<u8>>) -> Option<LiteralSet> {
+        literals.sort_unstable();
+        literals.dedup();
+        let shortest_bytes = literals.iter().map(Vec::len).min()?;
+        (shortest_bytes > 0 && literals.len() <= MAX_ANCHORS).then_some(LiteralSet {
+            shortest_bytes,
+            literals,
+        })
+    }
+
+    /// Longer literals are rarer, but from two Chinese characters (six bytes) on length hardly
+    /// matters any more, while every extra literal (a cross product spelled out, say) costs and
+    /// can push an alternation's union over [`MAX_ANCHORS`].
+    fn better_than(&self, other: &LiteralSet) -> bool {
+        let rank = |set: &LiteralSet| {
+            (
+                set.shortest_bytes.min(6),
+                std::cmp::Reverse(set.literals.len()),
+            )
+        };
+        rank(self) > rank(other)
+    }
+}
+
+fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<LiteralSet> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     use regex_syntax::hir::HirKind;
-    let whole = uncaptured(hir);
-    let mut candidates = vec![(whole, ExtractKind::Prefix), (whole, ExtractKind::Suffix)];
-    if let HirKind::Concat(parts) = whole.kind() {
-        candidates.extend(
-            parts
+    let hir = uncaptured(hir);
+    let affixes = [ExtractKind::Prefix, ExtractKind::Suffix].map(|kind| {
+        let mut extractor = Extractor::new();
+        extractor.kind(kind).limit_total(MAX_ANCHORS * 4);
+        let seq = extractor.extract(hir);
+        seq.literals()
+            .and_then(|ls| LiteralSet::new(ls.iter().map(|l| l.as_bytes().to_vec()).collect()))
+    });
+    let parts: Vec<Option<LiteralSet>> = match hir.kind() {
+        HirKind::Concat(parts) => parts.iter().map(required_literals).collect(),
+        HirKind::Repetition(repetition) if repetition.min > 0 => {
+            vec![required_literals(&repetition.sub)]
+        }
+        HirKind::Alternation(branches) => {
+            let union: Option<Vec<Vec<Vec<u8>>>> = branches
                 .iter()
-                .map(|part| (uncaptured(part), ExtractKind::Prefix)),
-        );
-    }
-    candidates
+                .map(|branch| required_literals(branch).map(|set| set.literals))
+                .collect();
+            vec![union.and_then(|sets| LiteralSet::new(sets.concat()))]
+        }
+        _ => Vec::new(),
+    };
+    affixes
         .into_iter()
-        .filter_map(|(hir, kind)| {
-            let mut extractor = Extractor::new();
-            extractor.kind(kind).limit_total(MAX_ANCHORS * 4);
-            let seq = extractor.extract(hir);
-            let literals = seq.literals()?;
-            let shortest = literals
-                .iter()
-                .map(|l| String::from_utf8_lossy(l.as_bytes()).chars().count())
-                .min()?;
-            (shortest > 0 && literals.len() <= MAX_ANCHORS).then(|| {
-                let set: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
-                (shortest, std::cmp::Reverse(set.len()), set)
-            })
-        })
-        .max_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
-        .map(|(_, _, set)| set)
+        .chain(parts)
+        .flatten()
+        .reduce(|best, set| if set.better_than(&best) { set } else { best })
 }
 
 #[cfg(test)]
@@ -328,7 +365,8 @@ mod tests {
         );
         assert_eq!(
             sorted("[^。]{0,10}(?:领|得)红包"),
-            set(&["领红包", "得红包"])
+            set(&["红包"]),
+            "one two-character literal beats two longer ones"
         );
         assert_eq!(
             sorted("(?:转发|分享)[^。]{0,10}红包"),
@@ -344,7 +382,29 @@ mod tests {
             sorted("(?:^|[^a-z])(?:薇信|扣扣):[0-9]+"),
             set(&["薇信", "扣扣"])
         );
+        assert_eq!(
+            sorted("(?:满|凑)[0-9]+人助力|[0-9]+人助力(?:即可|就)"),
+            set(&["人助力"]),
+            "branches share a required part"
+        );
+        assert_eq!(
+            sorted("让(?:他|她)(?:好看|活不过)|给(?:他|她)点颜色"),
+            set(&["好看", "活不过", "点颜色"]),
+            "the union of each branch's best set"
+        );
+        assert!(
+            anchors("(?:vx|v)[0-9]*(?:领取|我)")
+                .unwrap()
+                .iter()
+                .all(|literal| literal.len() >= 3),
+            "one Chinese character beats a Latin letter"
+        );
         assert_eq!(anchors("[^。]{0,10}"), None);
+        assert_eq!(
+            anchors("[^。]{2,5}|红包"),
+            None,
+            "one branch without anchor"
+        );
         assert_eq!(
             anchors(r"\d{17}[\dx]"),
             None,
