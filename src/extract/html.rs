@@ -288,7 +288,9 @@ impl Walker<'_> {
             self.flush();
         }
         self.stack.push(Open {
-            skip: SKIPPED.contains(&name.as_str()) || is_hidden(&tag.attributes),
+            // The platform's own pages ship the article body as `#js_content` with
+            // `visibility: hidden` and reveal it by script: that body is the text that matters.
+            skip: SKIPPED.contains(&name.as_str()) || (!content_root && is_hidden(&tag.attributes)),
             link: name == "a",
             scope,
             content_root,
@@ -489,6 +491,13 @@ mod tests {
 <section style="display: none">隐藏</section><a href="x?a=1&b=2">链接</a>"#;
         let extracted = extract_html(source);
         assert_eq!(texts(&extracted), ["正文", "链接"]);
+    }
+
+    #[test]
+    fn the_platform_body_is_read_although_its_page_hides_it_until_scripts_run() {
+        let source = r#"<div id="js_content" style="visibility: hidden;"><p>正文</p>
+<p style="visibility: hidden">隐藏</p></div>"#;
+        assert_eq!(texts(&extract_html(source)), ["正文"]);
     }
 
     #[test]
