@@ -2,11 +2,11 @@
 //! diagnostics. I/O-free: callers hand in bytes or text.
 
 use crate::diagnostic::{sort_diagnostics, Diagnostic, LineIndex};
-use crate::extract::{extract, Block, Extracted, Format};
-use crate::filter::context::accept;
+use crate::extract::{extract, Block, Extracted, Format, Scope};
+use crate::filter::context::{accept, section_frames};
 use crate::filter::overlap::merge_overlapping;
-use crate::matching::match_block;
-use crate::normalize::{normalize, with_digits, View};
+use crate::matching::{match_block, BlockMatches};
+use crate::normalize::{normalize, with_digits, Normalized, View};
 use crate::rules::RuleSet;
 use crate::source::{decode, DecodeOutcome, SourceText};
 
@@ -40,17 +40,29 @@ pub fn lint_source(rules: &RuleSet, source: SourceText, format: Format) -> Linte
 pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnostic> {
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
+    let uses_sections = rules.conditions.iter().any(|c| c.has_section_frames);
+    // Frames in a title hold for the whole document, frames in a heading for its section.
+    let mut document_frames = Vec::new();
+    if uses_sections {
+        for block in blocks.iter().filter(|b| b.scopes.contains(Scope::Title)) {
+            for (normalized, matches) in match_views(rules, block) {
+                section_frames(&normalized.text, &matches, &mut document_frames);
+            }
+        }
+    }
+    let mut framed = document_frames.clone();
     for block in blocks {
-        let plain = normalize(&block.text, View::default());
-        let mut digits = None;
-        for matcher in &rules.views {
-            let normalized = if matcher.view.digits {
-                &*digits.insert(with_digits(&plain))
-            } else {
-                &plain
-            };
-            let matches = match_block(matcher, &normalized.text);
-            for found in accept(rules, block, normalized, matches) {
+        let views = match_views(rules, block);
+        let opens_section =
+            block.scopes.contains(Scope::Heading) || block.scopes.contains(Scope::Title);
+        if uses_sections && opens_section {
+            framed.clone_from(&document_frames);
+            for (normalized, matches) in &views {
+                section_frames(&normalized.text, matches, &mut framed);
+            }
+        }
+        for (normalized, matches) in views {
+            for found in accept(rules, block, &normalized, matches, &framed) {
                 let mut pieces = Vec::new();
                 for original in normalized.original_pieces(found.range.clone()) {
                     block.source_pieces(original, &mut pieces);
@@ -76,6 +88,30 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     sort_diagnostics(rules, &mut diagnostics);
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
     diagnostics
+}
+
+/// A block normalized and matched in every view the rules use.
+fn match_views(rules: &RuleSet, block: &Block) -> Vec<(Normalized, BlockMatches)> {
+    let plain = normalize(&block.text, View::default());
+    let mut digits = rules
+        .views
+        .iter()
+        .any(|m| m.view.digits)
+        .then(|| with_digits(&plain));
+    let mut plain = Some(plain);
+    rules
+        .views
+        .iter()
+        .filter_map(|matcher| {
+            let normalized = if matcher.view.digits {
+                digits.take()
+            } else {
+                plain.take()
+            }?;
+            let matches = match_block(matcher, &normalized.text);
+            Some((normalized, matches))
+        })
+        .collect()
 }
 
 /// Lints a short text as a single block in the given scopes (rule examples, `--stdin` snippets).

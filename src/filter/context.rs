@@ -56,12 +56,36 @@ fn chars_between(text: &str, a: usize, b: usize) -> usize {
     }
 }
 
+/// Adds to `into` (kept sorted) the rules whose section frames (`unless_section`) occur in a
+/// block's matches. A negated frame does not count: 这不是骗局 is how a scam ad talks.
+pub fn section_frames(text: &str, matches: &BlockMatches, into: &mut Vec<u32>) {
+    into.extend(
+        matches
+            .context
+            .iter()
+            .filter(|hit| {
+                hit.role == Role::SectionFrame
+                    && !text[..hit.range.start]
+                        .chars()
+                        .rev()
+                        .take(2)
+                        .any(|c| matches!(c, '不' | '非' | '没' | '无'))
+            })
+            .map(|hit| hit.rule),
+    );
+    into.sort_unstable();
+    into.dedup();
+}
+
 /// Filters one view's matches over a block into accepted findings, leftmost-longest per rule.
+/// `framed` lists (sorted) the rules whose section frames occur in the document's title or in
+/// the heading of the block's section.
 pub fn accept(
     rules: &RuleSet,
     block: &Block,
     normalized: &Normalized,
     mut matches: BlockMatches,
+    framed: &[u32],
 ) -> Vec<Accepted> {
     if matches.candidates.is_empty() {
         return Vec::new();
@@ -100,6 +124,9 @@ pub fn accept(
                 .validator
                 .is_some_and(|v| !v.accepts(&text[range.clone()]))
         {
+            continue;
+        }
+        if conditions.has_section_frames && framed.binary_search(&candidate.rule).is_ok() {
             continue;
         }
         if conditions
@@ -254,7 +281,8 @@ fn context_allows(
                         .frame_within
                         .is_none_or(|n| chars_between(text, range.end, hit.range.start) <= n)
             }
-            Role::Phrase | Role::Requires(_) => false,
+            // Section frames act through the block that opens the section (see `accept`).
+            Role::Phrase | Role::Requires(_) | Role::SectionFrame => false,
         };
         if cancels {
             return false;
@@ -292,6 +320,46 @@ mod tests {
         assert!(!quoted("保本高收益，快来", "保本高收益"));
         assert!(!quoted("回复“福利”领取：保本高收益", "保本高收益"));
         assert!(!quoted("“这一段引号没有闭合，保本高收益", "保本高收益"));
+    }
+
+    #[test]
+    fn section_frames_in_the_title_or_a_heading_cancel_hits_in_their_section() {
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
+id = "ads.claim"
+category = "ads"
+severity = "warning"
+phrases = ["稳赚不赔"]
+unless_section = ["骗局", "诈骗"]
+[[rule]]
+id = "ads.plain"
+category = "ads"
+severity = "warning"
+phrases = ["保本保息"]
+"#,
+        );
+        let lines = |markdown: &str| -> Vec<(usize, String)> {
+            let extracted = crate::extract::extract(markdown, crate::extract::Format::Markdown);
+            crate::lint::lint_blocks(&rules, markdown, &extracted.blocks)
+                .iter()
+                .map(|d| (d.start.line, rules.rules[d.rule].id.clone()))
+                .collect()
+        };
+        let claim = |line| (line, "ads.claim".to_string());
+        // A heading frames its own section, up to the next heading.
+        assert_eq!(
+            lines("## 一、常见骗局\n\n老师带单，稳赚不赔。\n\n## 二、正规理财\n\n稳赚不赔。\n"),
+            [claim(7)]
+        );
+        // The heading itself is in its section.
+        assert_eq!(lines("## 稳赚不赔的，只有骗局\n"), []);
+        // A title frames the whole document; rules without section frames are not affected.
+        assert_eq!(
+            lines("# 这五类诈骗最多\n\n## 投资\n\n稳赚不赔，保本保息。\n"),
+            [(5, "ads.plain".to_string())]
+        );
+        // A negated frame is the scam talking.
+        assert_eq!(lines("# 这不是骗局\n\n稳赚不赔。\n"), [claim(3)]);
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub enum Role {
     Requires(u8),
     Unless,
     UnlessAfter,
+    /// A frame that, in a title or section heading, cancels the rule for the section.
+    SectionFrame,
     Allow,
 }
 
@@ -40,6 +42,8 @@ pub struct Conditions {
     pub requires: u8,
     pub within: Option<usize>,
     pub has_unless: bool,
+    /// The rule names `unless_section` frames.
+    pub has_section_frames: bool,
     pub frame_within: Option<usize>,
     pub validator: Option<Validator>,
     pub separators: bool,
@@ -149,6 +153,7 @@ impl RuleSet {
                 requires: m.requires.len().min(u8::MAX as usize) as u8,
                 within: m.within,
                 has_unless: !m.unless.is_empty() || !m.unless_after.is_empty(),
+                has_section_frames: !m.unless_section.is_empty(),
                 frame_within: m.frame_within,
                 validator: m.validator,
                 separators: m.separators,
@@ -211,6 +216,7 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
             }))
             .chain(m.unless.iter().map(|t| (t, Role::Unless)))
             .chain(m.unless_after.iter().map(|t| (t, Role::UnlessAfter)))
+            .chain(m.unless_section.iter().map(|t| (t, Role::SectionFrame)))
             .chain(m.allow.iter().map(|t| (t, Role::Allow)));
         for (text, role) in roles {
             let rule = rule as u32;

@@ -83,6 +83,8 @@ struct RawRule {
     unless: Vec<Spanned<String>>,
     #[serde(default)]
     unless_after: Vec<Spanned<String>>,
+    #[serde(default)]
+    unless_section: Vec<Spanned<String>>,
     frame_within: Option<usize>,
     #[serde(default)]
     allow: Vec<Spanned<String>>,
@@ -116,6 +118,9 @@ pub struct RuleMatch {
     pub unless: Vec<String>,
     /// A frame after the match, in the same sentence, cancels it.
     pub unless_after: Vec<String>,
+    /// A frame in the document's title or in the heading of the match's section cancels it
+    /// (an anti-fraud post titled …诈骗… describes scam wording rather than using it).
+    pub unless_section: Vec<String>,
     /// When set, a frame cancels the match only within this many characters of it.
     pub frame_within: Option<usize>,
     /// A phrase that covers the match cancels it.
@@ -275,6 +280,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             within: raw_rule.within,
             unless: expand(&raw_rule.unless)?,
             unless_after: expand(&raw_rule.unless_after)?,
+            unless_section: expand(&raw_rule.unless_section)?,
             frame_within: raw_rule.frame_within,
             allow: expand(&raw_rule.allow)?,
             allow_patterns,
