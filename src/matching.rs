@@ -34,19 +34,20 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
     let mut to_run: Vec<u32> = matcher.unanchored.clone();
     if let Some(literals) = &matcher.literals {
         for m in literals.find_overlapping_iter(text) {
-            for u in &matcher.literal_uses[m.pattern().as_usize()] {
+            let range = m.start()..m.end();
+            for u in &matcher.literal_uses[m.value() as usize] {
                 match *u {
                     Use::Rule {
                         rule,
                         role: Role::Phrase,
                     } => found.candidates.push(Candidate {
                         rule,
-                        range: m.range(),
+                        range: range.clone(),
                     }),
                     Use::Rule { rule, role } => found.context.push(ContextHit {
                         rule,
                         role,
-                        range: m.range(),
+                        range: range.clone(),
                     }),
                     Use::Anchor { pattern } => to_run.push(pattern),
                 }

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 use super::pack::{LoadedPack, RuleMatch};
@@ -56,7 +56,9 @@ pub struct Conditions {
 /// The automata of one normalization view.
 pub struct ViewMatcher {
     pub view: View,
-    pub literals: Option<AhoCorasick>,
+    /// Character-wise double-array Aho-Corasick: one transition per character rather than per
+    /// byte, twice as fast as a byte automaton over Chinese text (BENCHMARKS.md).
+    pub literals: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
     pub literal_uses: Vec<Vec<Use>>,
     pub patterns: Vec<Pattern>,
     /// Patterns without anchors: run on every block.
@@ -185,10 +187,10 @@ impl RuleSet {
 }
 
 fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMatcher {
-    let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
-    let mut literals: Vec<Vec<u8>> = Vec::new();
+    let mut literal_ids: HashMap<String, usize> = HashMap::new();
+    let mut literals: Vec<String> = Vec::new();
     let mut literal_uses: Vec<Vec<Use>> = Vec::new();
-    let mut add = |literal: Vec<u8>, new_use: Use| {
+    let mut add = |literal: String, new_use: Use| {
         if literal.is_empty() {
             return;
         }
@@ -204,7 +206,7 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
     let mut patterns = Vec::new();
     let mut unanchored = Vec::new();
     // Frames and term sets repeat across rules: normalize each distinct text once.
-    let mut normalized: HashMap<&str, Vec<u8>> = HashMap::new();
+    let mut normalized: HashMap<&str, String> = HashMap::new();
     for &rule in members {
         let m = &matches[rule];
         let roles = m
@@ -222,7 +224,7 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
             let rule = rule as u32;
             let literal = normalized
                 .entry(text.as_str())
-                .or_insert_with(|| normalize(text, view).text.into_bytes())
+                .or_insert_with(|| normalize(text, view).text)
                 .clone();
             add(literal, Use::Rule { rule, role });
         }
@@ -240,9 +242,9 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
         }
     }
     let literals = (!literals.is_empty()).then(|| {
-        AhoCorasickBuilder::new()
+        CharwiseDoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .build(&literals)
+            .build_with_values(literals.iter().zip(0u32..))
             .expect("literal automaton within size limits")
     });
     ViewMatcher {
@@ -267,7 +269,7 @@ fn uncaptured(mut hir: &regex_syntax::hir::Hir) -> &regex_syntax::hir::Hir {
 
 /// Literals of which every match of a pattern contains one (see [`anchors_of`]).
 #[cfg(test)]
-fn anchors(pattern: &str) -> Option<Vec<Vec<u8>>> {
+fn anchors(pattern: &str) -> Option<Vec<String>> {
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
@@ -281,21 +283,27 @@ fn anchors(pattern: &str) -> Option<Vec<Vec<u8>>> {
 /// suffixes of the expression, the sets of its required parts (a concatenation's members, a
 /// repetition's body) and, for an alternation, the union of its branches' sets — so
 /// `甲[0-9]+助力|[0-9]+人助力` is anchored on 助力. `None` when no small, non-empty set exists.
-pub(crate) fn anchors_of(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+pub(crate) fn anchors_of(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     required_literals(hir).map(|set| set.literals)
 }
 
 /// A candidate anchor set, with what makes it selective.
 struct LiteralSet {
     shortest_bytes: usize,
-    literals: Vec<Vec<u8>>,
+    literals: Vec<String>,
 }
 
 impl LiteralSet {
-    fn new(mut literals: Vec<Vec<u8>>) -> Option<LiteralSet> {
+    /// `literals` may cut a character in two (the extractor trims long literal sets to a few
+    /// bytes); they are trimmed to whole characters, which every match still contains.
+    fn new<L: AsRef<[u8]>>(literals: impl IntoIterator<Item = L>) -> Option<LiteralSet> {
+        let mut literals: Vec<String> = literals
+            .into_iter()
+            .map(|l| whole_characters(l.as_ref()))
+            .collect();
         literals.sort_unstable();
         literals.dedup();
-        let shortest_bytes = literals.iter().map(Vec::len).min()?;
+        let shortest_bytes = literals.iter().map(String::len).min()?;
         (shortest_bytes > 0 && literals.len() <= MAX_ANCHORS).then_some(LiteralSet {
             shortest_bytes,
             literals,
@@ -316,6 +324,20 @@ impl LiteralSet {
     }
 }
 
+/// The longest run of whole UTF-8 characters in `bytes`, dropping a cut character at either end.
+fn whole_characters(bytes: &[u8]) -> String {
+    let start = bytes
+        .iter()
+        .position(|&b| b & 0b1100_0000 != 0b1000_0000)
+        .unwrap_or(bytes.len());
+    let bytes = &bytes[start..];
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => std::str::from_utf8(&bytes[..error.valid_up_to()]).expect("valid prefix"),
+    };
+    valid.to_string()
+}
+
 fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<LiteralSet> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     use regex_syntax::hir::HirKind;
@@ -325,7 +347,7 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<LiteralSet> {
         extractor.kind(kind).limit_total(MAX_ANCHORS * 4);
         let seq = extractor.extract(hir);
         seq.literals()
-            .and_then(|ls| LiteralSet::new(ls.iter().map(|l| l.as_bytes().to_vec()).collect()))
+            .and_then(|ls| LiteralSet::new(ls.iter().map(|l| l.as_bytes())))
     });
     let parts: Vec<Option<LiteralSet>> = match hir.kind() {
         HirKind::Concat(parts) => parts.iter().map(required_literals).collect(),
@@ -333,7 +355,7 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<LiteralSet> {
             vec![required_literals(&repetition.sub)]
         }
         HirKind::Alternation(branches) => {
-            let union: Option<Vec<Vec<Vec<u8>>>> = branches
+            let union: Option<Vec<Vec<String>>> = branches
                 .iter()
                 .map(|branch| required_literals(branch).map(|set| set.literals))
                 .collect();
@@ -354,8 +376,8 @@ mod tests {
 
     #[test]
     fn anchors_are_prefixes_or_suffixes_every_match_has() {
-        let set = |words: &[&str]| -> Option<Vec<Vec<u8>>> {
-            let mut set: Vec<Vec<u8>> = words.iter().map(|w| w.as_bytes().to_vec()).collect();
+        let set = |words: &[&str]| -> Option<Vec<String>> {
+            let mut set: Vec<String> = words.iter().map(|w| w.to_string()).collect();
             set.sort();
             Some(set)
         };
@@ -406,6 +428,13 @@ mod tests {
             "one Chinese character beats a Latin letter"
         );
         assert_eq!(anchors("[^。]{0,10}"), None);
+        assert_eq!(whole_characters("转发".as_bytes()), "转发");
+        assert_eq!(
+            whole_characters(&"转发".as_bytes()[1..5]),
+            "",
+            "no whole character"
+        );
+        assert_eq!(whole_characters(&"转发红包".as_bytes()[2..10]), "发红");
         assert_eq!(
             anchors("[^。]{2,5}|红包"),
             None,

@@ -110,7 +110,7 @@ pub struct RuleMatch {
     /// Regular expressions over normalized text.
     pub patterns: Vec<String>,
     /// For each pattern, the literals every match contains (`None`: run it on every block).
-    pub pattern_anchors: Vec<Option<Vec<Vec<u8>>>>,
+    pub pattern_anchors: Vec<Option<Vec<String>>>,
     /// Each group must have one phrase present in the sentence (or within `within` characters).
     pub requires: Vec<Vec<String>>,
     pub within: Option<usize>,
@@ -230,7 +230,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             digits: raw_rule.digits,
         };
         // Each pattern is parsed once: to check it, and to find its anchor literals.
-        type Checked = (String, Option<Vec<Vec<u8>>>);
+        type Checked = (String, Option<Vec<String>>);
         let compile_patterns = |list: &[Spanned<String>]| -> Result<Vec<Checked>, PackError> {
             list.iter()
                 .map(|pattern| {
