@@ -296,17 +296,14 @@ struct LiteralSet {
 impl LiteralSet {
     /// `literals` may cut a character in two (the extractor trims long literal sets to a few
     /// bytes); they are trimmed to whole characters, which every match still contains.
-    fn new<L: AsRef<[u8]>>(literals: impl IntoIterator<Item = L>) -> Option<LiteralSet> {
-        let mut literals: Vec<String> = literals
-            .into_iter()
-            .map(|l| whole_characters(l.as_ref()))
-            .collect();
-        literals.sort_unstable();
-        literals.dedup();
-        let shortest_bytes = literals.iter().map(String::len).min()?;
-        (shortest_bytes > 0 && literals.len() <= MAX_ANCHORS).then_some(LiteralSet {
+    fn new<'a>(literals: impl IntoIterator<Item = &'a [u8]>) -> Option<LiteralSet> {
+        let mut trimmed: Vec<&str> = literals.into_iter().map(whole_characters).collect();
+        trimmed.sort_unstable();
+        trimmed.dedup();
+        let shortest_bytes = trimmed.iter().map(|l| l.len()).min()?;
+        (shortest_bytes > 0 && trimmed.len() <= MAX_ANCHORS).then(|| LiteralSet {
             shortest_bytes,
-            literals,
+            literals: trimmed.into_iter().map(str::to_string).collect(),
         })
     }
 
@@ -325,23 +322,25 @@ impl LiteralSet {
 }
 
 /// The longest run of whole UTF-8 characters in `bytes`, dropping a cut character at either end.
-fn whole_characters(bytes: &[u8]) -> String {
+fn whole_characters(bytes: &[u8]) -> &str {
     let start = bytes
         .iter()
         .position(|&b| b & 0b1100_0000 != 0b1000_0000)
         .unwrap_or(bytes.len());
     let bytes = &bytes[start..];
-    let valid = match std::str::from_utf8(bytes) {
+    match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => std::str::from_utf8(&bytes[..error.valid_up_to()]).expect("valid prefix"),
-    };
-    valid.to_string()
+    }
 }
 
 fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<LiteralSet> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     use regex_syntax::hir::HirKind;
     let hir = uncaptured(hir);
+    if let HirKind::Literal(literal) = hir.kind() {
+        return LiteralSet::new([&literal.0[..]]);
+    }
     let affixes = [ExtractKind::Prefix, ExtractKind::Suffix].map(|kind| {
         let mut extractor = Extractor::new();
         extractor.kind(kind).limit_total(MAX_ANCHORS * 4);
@@ -355,11 +354,13 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<LiteralSet> {
             vec![required_literals(&repetition.sub)]
         }
         HirKind::Alternation(branches) => {
-            let union: Option<Vec<Vec<String>>> = branches
-                .iter()
-                .map(|branch| required_literals(branch).map(|set| set.literals))
-                .collect();
-            vec![union.and_then(|sets| LiteralSet::new(sets.concat()))]
+            let union: Option<Vec<LiteralSet>> = branches.iter().map(required_literals).collect();
+            vec![union.and_then(|sets| {
+                LiteralSet::new(
+                    sets.iter()
+                        .flat_map(|set| set.literals.iter().map(|l| l.as_bytes())),
+                )
+            })]
         }
         _ => Vec::new(),
     };
