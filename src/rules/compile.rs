@@ -256,6 +256,9 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
     }
 }
 
+/// Anchor length (two Chinese characters) past which a longer literal is not worth more.
+const SELECTIVE_BYTES: usize = 6;
+
 /// Most anchors one pattern may add before it is cheaper to run it everywhere.
 const MAX_ANCHORS: usize = 256;
 
@@ -307,13 +310,17 @@ impl LiteralSet {
         })
     }
 
+    fn is_best_possible(&self) -> bool {
+        self.shortest_bytes >= SELECTIVE_BYTES && self.literals.len() == 1
+    }
+
     /// Longer literals are rarer, but from two Chinese characters (six bytes) on length hardly
     /// matters any more, while every extra literal (a cross product spelled out, say) costs and
     /// can push an alternation's union over [`MAX_ANCHORS`].
     fn better_than(&self, other: &LiteralSet) -> bool {
         let rank = |set: &LiteralSet| {
             (
-                set.shortest_bytes.min(6),
+                set.shortest_bytes.min(SELECTIVE_BYTES),
                 std::cmp::Reverse(set.literals.len()),
             )
         };
@@ -340,6 +347,19 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<LiteralSet> {
     let hir = uncaptured(hir);
     if let HirKind::Literal(literal) = hir.kind() {
         return LiteralSet::new([&literal.0[..]]);
+    }
+    // A long literal part is as good as any set gets: skip the costlier candidates.
+    if let HirKind::Concat(parts) = hir.kind() {
+        let best_literal = parts
+            .iter()
+            .filter_map(|part| match uncaptured(part).kind() {
+                HirKind::Literal(literal) => LiteralSet::new([&literal.0[..]]),
+                _ => None,
+            })
+            .max_by_key(|set| set.shortest_bytes);
+        if let Some(set) = best_literal.filter(LiteralSet::is_best_possible) {
+            return Some(set);
+        }
     }
     let affixes = [ExtractKind::Prefix, ExtractKind::Suffix].map(|kind| {
         let mut extractor = Extractor::new();
