@@ -32,5 +32,6 @@ pub fn sources() -> Vec<PackSource> {
 }
 
 pub fn load() -> Result<Vec<LoadedPack>, PackError> {
-    sources().iter().map(load_pack).collect()
+    use rayon::prelude::*;
+    sources().par_iter().map(load_pack).collect()
 }

@@ -3,6 +3,7 @@
 //! Every error names the pack and the span in its TOML: syntax, unknown keys, bad severity or
 //! category, invalid regex, undefined term set, duplicate rule id.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -231,8 +232,9 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
         };
         // Each pattern is parsed once: to check it, and to find its anchor literals.
         type Checked = (String, Option<Vec<String>>);
+        // Parsing and anchor extraction dominate loading: spread them over the threads.
         let compile_patterns = |list: &[Spanned<String>]| -> Result<Vec<Checked>, PackError> {
-            list.iter()
+            list.par_iter()
                 .map(|pattern| {
                     let expanded = terms
                         .expand_pattern(pattern.get_ref())
@@ -257,7 +259,9 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                         )),
                     }
                 })
-                .collect()
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect() // the first error in file order, whichever thread found it
         };
         let (patterns, pattern_anchors) = compile_patterns(&raw_rule.patterns)?.into_iter().unzip();
         let allow_patterns = compile_patterns(&raw_rule.allow_patterns)?
