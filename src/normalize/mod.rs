@@ -323,6 +323,16 @@ impl Normalized {
     }
 }
 
+/// The MediaWiki tables keep a few rare simplified forms where everyday text (and every rule)
+/// uses the common one: 餘額 becomes 馀额, 鍾 becomes 锺.
+fn everyday_simplified(c: char) -> char {
+    match c {
+        '馀' => '余',
+        '锺' => '钟',
+        _ => c,
+    }
+}
+
 /// The plain view: everything but numerals.
 fn normalize_plain(text: &str) -> Normalized {
     let mut out = Normalized {
@@ -360,7 +370,7 @@ fn normalize_plain(text: &str) -> Normalized {
                     to.chars().next(),
                 );
                 let mut folded = String::with_capacity(to.len());
-                for t in to.chars() {
+                for t in to.chars().map(everyday_simplified) {
                     match fold_char(t, &mut buf) {
                         Some(f) => folded.push_str(f),
                         None => folded.push(t),

@@ -27,6 +27,8 @@ fn traditional_to_simplified() {
     assert_eq!(norm("轉發到朋友圈領取紅包"), "转发到朋友圈领取红包");
     assert_eq!(norm("集讚，全網銷量第一"), "集赞,全网销量第一");
     assert_eq!(behind("請轉發到朋友圈", View::default(), "转发"), "轉發");
+    // The everyday simplified forms, not MediaWiki's rarer 馀 and 锺.
+    assert_eq!(norm("銀行卡餘額，鍾錶"), "银行卡余额,钟表");
 }
 
 #[test]
