@@ -7,7 +7,8 @@
 INTENT.md lists, per file (`## name`), one bullet per intended violation:
 `- <category>.<subcategory>: 「phrase as a reader sees it」`. An intended violation is caught
 when a diagnostic of its category overlaps the phrase (they share at least two characters); a
-diagnostic is a true positive when it overlaps an intended phrase of its own category.
+diagnostic is a true positive when it overlaps an intended phrase of its own category. It also
+counts the diagnostics on drafts with no intended violation: false positives beyond dispute.
 Uses target/release/gzhlint (build it first).
 """
 import collections
@@ -66,11 +67,16 @@ def main():
             else:
                 false_pos[d["category"]] += 1
                 extras.append(f"{draft.name}:{d['line']}: {d['rule']} 「{d['text']}」")
+    # Drafts with no intended violation (the clean ones): any diagnostic there is a false
+    # positive beyond dispute, unlike an unlisted finding in a violating draft.
+    clean = [d for d in drafts if not expected.get(d.name)]
+    clean_hits = sum(len(found.get(d.name, [])) for d in clean)
     for c in CATEGORIES:
         recall_n, precision_n = caught[c] + missed[c], true_pos[c] + false_pos[c]
         recall = caught[c] / recall_n if recall_n else 1.0
         precision = true_pos[c] / precision_n if precision_n else 1.0
         print(f"{c:20} recall {caught[c]}/{recall_n} = {recall:.3f}   precision {true_pos[c]}/{precision_n} = {precision:.3f}")
+    print(f"clean drafts: {len(clean)}, diagnostics on them: {clean_hits}")
     print("missed:")
     print("\n".join(f"  {m}" for m in misses) or "  none")
     print("diagnostics not in the intent:")
