@@ -1,4 +1,4 @@
-//! Compiling loaded packs into shared automata, per normalization view: one aho-corasick
+//! Compiling loaded packs into shared automata, per normalization view: one Aho-Corasick (daachorse)
 //! automaton holds every literal — phrases, required terms, frames, allow phrases, and the
 //! anchor literals of patterns — and each automaton pattern id maps back to its uses.
 //!
