@@ -168,7 +168,19 @@ pub fn run(args: CheckArgs) -> i32 {
             }
         }
     }
-    let Some((rules, _)) = load_rules(&pack_paths, !args.no_builtin) else {
+    // Built first: loading the packs runs on it too, within --threads.
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = args.threads {
+        pool = pool.num_threads(threads);
+    }
+    let pool = match pool.build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("gzhlint: error: cannot start worker threads: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let Some((rules, _)) = pool.install(|| load_rules(&pack_paths, !args.no_builtin)) else {
         return EXIT_ERROR;
     };
     for config in &configs {
@@ -199,17 +211,6 @@ pub fn run(args: CheckArgs) -> i32 {
         Ok(baseline) => baseline,
         Err(error) => {
             report_error(&error);
-            return EXIT_ERROR;
-        }
-    };
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = args.threads {
-        pool = pool.num_threads(threads);
-    }
-    let pool = match pool.build() {
-        Ok(pool) => pool,
-        Err(e) => {
-            eprintln!("gzhlint: error: cannot start worker threads: {e}");
             return EXIT_ERROR;
         }
     };

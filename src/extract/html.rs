@@ -288,8 +288,9 @@ impl Walker<'_> {
             self.flush();
         }
         self.stack.push(Open {
-            // The platform's own pages ship the article body as `#js_content` with
-            // `visibility: hidden` and reveal it by script: that body is the text that matters.
+            // The platform's own pages ship the article body as `#js_content` hidden
+            // (`visibility: hidden`, `opacity: 0`) and reveal it by script: whatever hides the
+            // content root, its text is what readers see. Hidden elements inside it are skipped.
             skip: SKIPPED.contains(&name.as_str()) || (!content_root && is_hidden(&tag.attributes)),
             link: name == "a",
             scope,
@@ -392,7 +393,25 @@ impl Walker<'_> {
                 return;
             }
             let scopes = self.scopes();
-            self.block = Some((Block::new(scopes), self.in_content_root()));
+            let heading_level = self
+                .stack
+                .iter()
+                .rev()
+                .find_map(|open| match open.name.as_str() {
+                    "h1" => Some(1),
+                    "h2" => Some(2),
+                    "h3" => Some(3),
+                    "h4" => Some(4),
+                    "h5" => Some(5),
+                    "h6" => Some(6),
+                    _ => None,
+                })
+                .unwrap_or(0);
+            let block = Block {
+                heading_level,
+                ..Block::new(scopes)
+            };
+            self.block = Some((block, self.in_content_root()));
         }
         let Some((block, _)) = &mut self.block else {
             return;

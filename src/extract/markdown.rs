@@ -57,8 +57,8 @@ struct State<'a> {
     pending_soft_break: Option<Range<usize>>,
     quote_depth: usize,
     table_cell: bool,
-    /// Inside a heading: whether it is the document's first H1 (the title).
-    heading: Option<bool>,
+    /// Inside a heading: whether it is the document's first H1 (the title), and its level.
+    heading: Option<(bool, u8)>,
     seen_h1: bool,
     link_depth: usize,
     skip_depth: usize,
@@ -83,8 +83,8 @@ impl State<'_> {
     fn block_scopes(&self) -> ScopeSet {
         let scopes = self.context();
         match self.heading {
-            Some(true) => scopes.with(Scope::Title).with(Scope::Heading),
-            Some(false) => scopes.with(Scope::Heading),
+            Some((true, _)) => scopes.with(Scope::Title).with(Scope::Heading),
+            Some((false, _)) => scopes.with(Scope::Heading),
             None => scopes.with(Scope::Body),
         }
     }
@@ -99,9 +99,13 @@ impl State<'_> {
     /// The block that text goes to: the image's alt text, or the current block.
     fn target(&mut self) -> &mut Block {
         let scopes = self.block_scopes();
+        let heading_level = self.heading.map_or(0, |(_, level)| level);
         match &mut self.image {
             Some(image) => image,
-            None => self.block.get_or_insert_with(|| Block::new(scopes)),
+            None => self.block.get_or_insert_with(|| Block {
+                heading_level,
+                ..Block::new(scopes)
+            }),
         }
     }
 
@@ -205,7 +209,7 @@ impl State<'_> {
                 self.flush();
                 let is_title = level == HeadingLevel::H1 && !self.seen_h1;
                 self.seen_h1 |= level == HeadingLevel::H1;
-                self.heading = Some(is_title);
+                self.heading = Some((is_title, level as u8));
             }
             Tag::BlockQuote(_) => {
                 self.flush();

@@ -108,6 +108,8 @@ pub struct Block {
     pub segments: Vec<Segment>,
     /// Ranges of `text` that are link text.
     pub links: Vec<Range<usize>>,
+    /// 1–6 for a heading block (its `#` count or `<hN>`), 0 otherwise.
+    pub heading_level: u8,
 }
 
 /// Stands in for inline code so that no match runs across it.

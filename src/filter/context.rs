@@ -56,6 +56,19 @@ fn chars_between(text: &str, a: usize, b: usize) -> usize {
     }
 }
 
+/// Words that, right before a section frame, deny it (这不是骗局, 并非诈骗, 零风险无陷阱). They
+/// must touch the frame: 不少骗局 and 无数套路 are warnings.
+const NEGATORS: [&str; 8] = [
+    "不是",
+    "并非",
+    "绝非",
+    "不算",
+    "不属于",
+    "没有",
+    "别说",
+    "无",
+];
+
 /// Adds to `into` (kept sorted) the rules whose section frames (`unless_section`) occur in a
 /// block's matches. A negated frame does not count: 这不是骗局 is how a scam ad talks.
 pub fn section_frames(text: &str, matches: &BlockMatches, into: &mut Vec<u32>) {
@@ -65,11 +78,9 @@ pub fn section_frames(text: &str, matches: &BlockMatches, into: &mut Vec<u32>) {
             .iter()
             .filter(|hit| {
                 hit.role == Role::SectionFrame
-                    && !text[..hit.range.start]
-                        .chars()
-                        .rev()
-                        .take(2)
-                        .any(|c| matches!(c, '不' | '非' | '没' | '无'))
+                    && !NEGATORS
+                        .iter()
+                        .any(|negator| text[..hit.range.start].ends_with(negator))
             })
             .map(|hit| hit.rule),
     );
@@ -351,6 +362,11 @@ phrases = ["保本保息"]
             lines("## 一、常见骗局\n\n老师带单，稳赚不赔。\n\n## 二、正规理财\n\n稳赚不赔。\n"),
             [claim(7)]
         );
+        // A subsection stays in its parent's section; a sibling of the parent leaves it.
+        assert_eq!(
+            lines("## 常见骗局\n\n### 1. 理财\n\n稳赚不赔。\n\n## 正规理财\n\n### 1. 国债\n\n稳赚不赔。\n"),
+            [claim(11)]
+        );
         // The heading itself is in its section.
         assert_eq!(lines("## 稳赚不赔的，只有骗局\n"), []);
         // A title frames the whole document; rules without section frames are not affected.
@@ -358,8 +374,10 @@ phrases = ["保本保息"]
             lines("# 这五类诈骗最多\n\n## 投资\n\n稳赚不赔，保本保息。\n"),
             [(5, "ads.plain".to_string())]
         );
-        // A negated frame is the scam talking.
+        // A negated frame is the scam talking; 不少 and 无数 do not negate.
         assert_eq!(lines("# 这不是骗局\n\n稳赚不赔。\n"), [claim(3)]);
+        assert_eq!(lines("# 并非诈骗\n\n稳赚不赔。\n"), [claim(3)]);
+        assert_eq!(lines("# 不少骗局这样开头\n\n稳赚不赔。\n"), []);
     }
 
     #[test]

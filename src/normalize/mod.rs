@@ -323,8 +323,8 @@ impl Normalized {
     }
 }
 
-/// The MediaWiki tables keep a few rare simplified forms where everyday text (and every rule)
-/// uses the common one: 餘額 becomes 馀额, 鍾 becomes 锺.
+/// MediaWiki's tables convert a few characters to rare simplified forms where everyday text (and
+/// every rule) uses the common one (they would give 馀额 for 餘額, 锺 for 鍾); this undoes that.
 fn everyday_simplified(c: char) -> char {
     match c {
         '馀' => '余',

@@ -33,5 +33,6 @@ pub fn sources() -> Vec<PackSource> {
 
 pub fn load() -> Result<Vec<LoadedPack>, PackError> {
     use rayon::prelude::*;
-    sources().par_iter().map(load_pack).collect()
+    let loaded: Vec<_> = sources().par_iter().map(load_pack).collect();
+    loaded.into_iter().collect() // the first error in pack order
 }

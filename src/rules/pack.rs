@@ -233,7 +233,10 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
         // Each pattern is parsed once: to check it, and to find its anchor literals.
         type Checked = (String, Option<Vec<String>>);
         // Parsing and anchor extraction dominate loading: spread them over the threads.
-        let compile_patterns = |list: &[Spanned<String>]| -> Result<Vec<Checked>, PackError> {
+        // Allow patterns only run on candidates, so they need no anchors.
+        let compile_patterns = |list: &[Spanned<String>],
+                                with_anchors: bool|
+         -> Result<Vec<Checked>, PackError> {
             list.par_iter()
                 .map(|pattern| {
                     let expanded = terms
@@ -246,7 +249,9 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                         .parse(&expanded)
                     {
                         Ok(hir) => {
-                            let anchors = super::compile::anchors_of(&hir);
+                            let anchors = with_anchors
+                                .then(|| super::compile::anchors_of(&hir))
+                                .flatten();
                             Ok((expanded, anchors))
                         }
                         Err(e) => Err(error(
@@ -263,8 +268,10 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                 .into_iter()
                 .collect() // the first error in file order, whichever thread found it
         };
-        let (patterns, pattern_anchors) = compile_patterns(&raw_rule.patterns)?.into_iter().unzip();
-        let allow_patterns = compile_patterns(&raw_rule.allow_patterns)?
+        let (patterns, pattern_anchors) = compile_patterns(&raw_rule.patterns, true)?
+            .into_iter()
+            .unzip();
+        let allow_patterns = compile_patterns(&raw_rule.allow_patterns, false)?
             .into_iter()
             .map(|(source, _)| source)
             .collect();
