@@ -33,9 +33,8 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
     let mut found = BlockMatches::default();
     let mut to_run: Vec<u32> = matcher.unanchored.clone();
     if let Some(literals) = &matcher.literals {
-        for m in literals.find_overlapping_iter(text) {
-            let range = m.start()..m.end();
-            for u in &matcher.literal_uses[m.value() as usize] {
+        literals.for_each_overlapping(text, |range, literal| {
+            for u in &matcher.literal_uses[literal] {
                 match *u {
                     Use::Rule {
                         rule,
@@ -52,7 +51,7 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
                     Use::Anchor { pattern } => to_run.push(pattern),
                 }
             }
-        }
+        });
     }
     to_run.sort_unstable();
     to_run.dedup();
