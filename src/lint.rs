@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{sort_diagnostics, Diagnostic, LineIndex};
 use crate::extract::{extract, Block, Extracted, Format, Scope};
-use crate::filter::context::{accept, section_frames};
+use crate::filter::context::{accept, section_frames, SectionFrames};
 use crate::filter::overlap::merge_overlapping;
 use crate::matching::{match_block, BlockMatches};
 use crate::normalize::{normalize, with_digits, Normalized, View};
@@ -50,39 +50,19 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
             }
         }
     }
-    // Open sections, outermost first: (heading level, the frames its heading named). A heading
-    // closes the sections of its level and below; a heading split into several blocks (or
-    // followed by another of its level with no text between) adds to its section. Titles are
-    // the document's frames; a heading quoted inside a block quote opens no section.
-    let mut sections: Vec<(u8, Vec<u32>)> = Vec::new();
-    let mut previous_heading: Option<u8> = None;
-    let mut framed = document_frames.clone();
+    let mut sections = SectionFrames::new(document_frames);
     for block in blocks {
         let views = match_views(rules, block);
-        let level = block.heading_level;
-        let opens_section = level > 0
-            && !block.scopes.contains(Scope::Title)
-            && !block.scopes.contains(Scope::Quote);
-        if uses_sections && opens_section {
-            if previous_heading != Some(level) {
-                sections.retain(|(open, _)| *open < level);
-                sections.push((level, Vec::new()));
-            }
-            if let Some((_, frames)) = sections.last_mut() {
+        if uses_sections {
+            sections.enter(block, |frames| {
                 for (normalized, matches) in &views {
                     section_frames(&normalized.text, matches, frames);
                 }
-            }
-            framed.clone_from(&document_frames);
-            for (_, frames) in &sections {
-                framed.extend(frames);
-            }
-            framed.sort_unstable();
-            framed.dedup();
+            });
         }
-        previous_heading = opens_section.then_some(level);
+        let framed = sections.framed();
         for (normalized, matches) in views {
-            for found in accept(rules, block, &normalized, matches, &framed) {
+            for found in accept(rules, block, &normalized, matches, framed) {
                 let mut pieces = Vec::new();
                 for original in normalized.original_pieces(found.range.clone()) {
                     block.source_pieces(original, &mut pieces);

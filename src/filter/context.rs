@@ -88,6 +88,58 @@ pub fn section_frames(text: &str, matches: &BlockMatches, into: &mut Vec<u32>) {
     into.dedup();
 }
 
+/// The rules whose section frames hold at the current block: the title's, and those of the
+/// open sections' headings. A heading closes the sections of its level and below; a heading
+/// split into several blocks (or followed by another of its level with no text between) adds
+/// to its section; titles and headings quoted in a block quote open none.
+pub struct SectionFrames {
+    document: Vec<u32>,
+    /// Open sections, outermost first: (heading level, the frames its heading named).
+    open: Vec<(u8, Vec<u32>)>,
+    previous_heading: Option<u8>,
+    framed: Vec<u32>,
+}
+
+impl SectionFrames {
+    pub fn new(document: Vec<u32>) -> SectionFrames {
+        SectionFrames {
+            framed: document.clone(),
+            document,
+            open: Vec::new(),
+            previous_heading: None,
+        }
+    }
+
+    /// Moves to `block`; when it opens a section, `frames_of` adds the rules its text frames.
+    pub fn enter(&mut self, block: &Block, frames_of: impl FnOnce(&mut Vec<u32>)) {
+        let level = block.heading_level;
+        let opens_section = level > 0
+            && !block.scopes.contains(Scope::Title)
+            && !block.scopes.contains(Scope::Quote);
+        if opens_section {
+            if self.previous_heading != Some(level) {
+                self.open.retain(|(open, _)| *open < level);
+                self.open.push((level, Vec::new()));
+            }
+            if let Some((_, frames)) = self.open.last_mut() {
+                frames_of(frames);
+            }
+            self.framed.clone_from(&self.document);
+            for (_, frames) in &self.open {
+                self.framed.extend(frames);
+            }
+            self.framed.sort_unstable();
+            self.framed.dedup();
+        }
+        self.previous_heading = opens_section.then_some(level);
+    }
+
+    /// The framed rules, sorted.
+    pub fn framed(&self) -> &[u32] {
+        &self.framed
+    }
+}
+
 /// Filters one view's matches over a block into accepted findings, leftmost-longest per rule.
 /// `framed` lists (sorted) the rules whose section frames occur in the document's title or in
 /// the heading of the block's section.
