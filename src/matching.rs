@@ -2,9 +2,11 @@
 //!
 //! One overlapping pass of the literal automaton finds every phrase, every context term and
 //! every pattern anchor at once; then only the patterns whose anchors occurred (and those
-//! without anchors) run.
+//! without anchors) run, and a pattern with bounded matches only near its anchors.
 
 use std::ops::Range;
+
+use regex_automata::Input;
 
 use crate::rules::compile::{Role, Use, ViewMatcher};
 
@@ -31,7 +33,12 @@ pub struct BlockMatches {
 
 pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
     let mut found = BlockMatches::default();
-    let mut to_run: Vec<u32> = matcher.unanchored.clone();
+    // Where each pattern may match: around its anchors' occurrences, or the whole block.
+    let mut windows: Vec<(u32, Range<usize>)> = matcher
+        .unanchored
+        .iter()
+        .map(|&pattern| (pattern, 0..text.len()))
+        .collect();
     if let Some(literals) = &matcher.literals {
         literals.for_each_overlapping(text, |range, literal| {
             for u in &matcher.literal_uses[literal] {
@@ -48,16 +55,25 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
                         role,
                         range: range.clone(),
                     }),
-                    Use::Anchor { pattern } => to_run.push(pattern),
+                    Use::Anchor { pattern } => windows.push((
+                        pattern,
+                        search_window(text, &range, matcher.patterns[pattern as usize].max_len),
+                    )),
                 }
             }
         });
     }
-    to_run.sort_unstable();
-    to_run.dedup();
-    for index in to_run {
+    windows.sort_unstable_by_key(|(pattern, window)| (*pattern, window.start));
+    let mut windows = windows.into_iter().peekable();
+    while let Some((index, mut window)) = windows.next() {
+        // Overlapping windows merge, so no match is found twice or cut in two.
+        while let Some((_, next)) =
+            windows.next_if(|(p, next)| *p == index && next.start <= window.end)
+        {
+            window.end = window.end.max(next.end);
+        }
         let pattern = &matcher.patterns[index as usize];
-        for m in pattern.regex().find_iter(text) {
+        for m in pattern.regex().find_iter(Input::new(text).range(window)) {
             if !m.is_empty() {
                 found.candidates.push(Candidate {
                     rule: pattern.rule,
@@ -67,4 +83,80 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
         }
     }
     found
+}
+
+/// The part of `text` a match containing the anchor at `anchor` can cover: `max_len` bytes
+/// either way, widened to whole characters; the whole text when matches are unbounded.
+fn search_window(text: &str, anchor: &Range<usize>, max_len: Option<usize>) -> Range<usize> {
+    let Some(max_len) = max_len else {
+        return 0..text.len();
+    };
+    let mut start = anchor.end.saturating_sub(max_len);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (anchor.start + max_len).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_support::rule_set;
+
+    /// Searching only near anchors finds exactly what a search of the whole block finds,
+    /// look-around at the block's edges included.
+    #[test]
+    fn windowed_search_equals_whole_block_search() {
+        let rules = rule_set(
+            r#"
+[[rule]]
+id = "t.contact"
+category = "t"
+severity = "warning"
+patterns = ['(?:^|[^a-z])(?:vx|薇信)[:]?[0-9]{3,6}(?:$|[^0-9])', '转发[^。]{0,4}(?:领|得)红包']
+"#,
+        );
+        let view = &rules.views[0];
+        assert!(view.patterns.iter().all(|p| p.max_len.is_some()));
+        let texts = [
+            "vx123456",
+            "加vx:1234，或者薇信:998877。另外abvx123不算",
+            "今天转发就领红包，明天转发本文得红包。转发了再说领红包",
+            "转发转发转发领红包领红包",
+            "前面很长很长很长很长很长很长很长很长的铺垫文字然后才有vx:55555",
+        ];
+        for text in texts {
+            let windowed: Vec<_> = match_block(view, text)
+                .candidates
+                .into_iter()
+                .map(|c| c.range)
+                .collect();
+            let mut whole: Vec<_> = view
+                .patterns
+                .iter()
+                .flat_map(|p| p.regex().find_iter(text).map(|m| m.range()))
+                .collect();
+            whole.sort_by_key(|r| (r.start, r.end));
+            let mut windowed_sorted = windowed.clone();
+            windowed_sorted.sort_by_key(|r| (r.start, r.end));
+            assert_eq!(windowed_sorted, whole, "{text}");
+            assert!(!whole.is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn search_windows_cover_whole_characters() {
+        let text = "转发本文领红包";
+        assert_eq!(search_window(text, &(0..6), Some(7)), 0..9);
+        assert_eq!(
+            search_window(text, &(9..12), Some(4)),
+            6..15,
+            "widened to 文 and 领"
+        );
+        assert_eq!(search_window(text, &(9..12), None), 0..text.len());
+    }
 }

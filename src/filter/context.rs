@@ -215,17 +215,16 @@ pub fn accept(
 }
 
 /// Whether a match of `regex` covers `range` (searching from shortly before it).
-fn covered_by(regex: &regex::Regex, text: &str, range: &Range<usize>) -> bool {
+fn covered_by(regex: &regex_automata::meta::Regex, text: &str, range: &Range<usize>) -> bool {
     // A covering match starts at or before the range; look back a bounded distance.
     let mut from = range.start.saturating_sub(64);
     while !text.is_char_boundary(from) {
         from -= 1;
     }
     regex
-        .find_iter(&text[from..])
-        .map(|m| from + m.start()..from + m.end())
-        .take_while(|m| m.start <= range.start)
-        .any(|m| m.end >= range.end)
+        .find_iter(regex_automata::Input::new(text).range(from..))
+        .take_while(|m| m.start() <= range.start)
+        .any(|m| m.end() >= range.end)
 }
 
 fn context_of(context: &[ContextHit], rule: u32) -> &[ContextHit] {

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta::Regex;
 
 use super::pack::{LoadedPack, RuleMatch};
 use super::{PackError, PackInfo, Rule, Validator};
@@ -116,24 +116,33 @@ impl LiteralMatcher {
 pub struct Pattern {
     source: String,
     pub rule: u32,
+    /// The longest match in bytes, when bounded (see [`Anchors::max_len`]).
+    pub max_len: Option<usize>,
     regex: OnceLock<Regex>,
 }
 
 impl Pattern {
-    fn new(source: String, rule: u32) -> Pattern {
+    fn new(source: String, rule: u32, max_len: Option<usize>) -> Pattern {
         Pattern {
             source,
             rule,
+            max_len,
             regex: OnceLock::new(),
         }
     }
 
+    /// The regex-automata engine rather than `regex::Regex`: it searches a range of a text
+    /// with look-around (`^`, `\b`) still seeing the whole text.
     pub fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
-            RegexBuilder::new(&self.source)
-                .case_insensitive(true)
-                .size_limit(64 << 20)
-                .build()
+            Regex::builder()
+                .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+                .configure(
+                    Regex::config()
+                        .nfa_size_limit(Some(64 << 20))
+                        .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
+                )
+                .build(&self.source)
                 .expect("pattern syntax checked at load")
         })
     }
@@ -209,7 +218,7 @@ impl RuleSet {
                 allow_patterns: m
                     .allow_patterns
                     .iter()
-                    .map(|source| Pattern::new(source.clone(), 0))
+                    .map(|source| Pattern::new(source.clone(), 0, None))
                     .collect(),
             })
             .collect();
@@ -276,15 +285,19 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
         }
         for (source, anchors) in m.patterns.iter().zip(&m.pattern_anchors) {
             let pattern = patterns.len() as u32;
-            match anchors.clone() {
+            let max_len = match anchors {
                 Some(anchors) => {
-                    for anchor in anchors {
-                        add(anchor, Use::Anchor { pattern });
+                    for anchor in &anchors.literals {
+                        add(anchor.clone(), Use::Anchor { pattern });
                     }
+                    anchors.max_len
                 }
-                None => unanchored.push(pattern),
-            }
-            patterns.push(Pattern::new(source.clone(), rule as u32));
+                None => {
+                    unanchored.push(pattern);
+                    None
+                }
+            };
+            patterns.push(Pattern::new(source.clone(), rule as u32, max_len));
         }
     }
     let literals = (!literals.is_empty()).then(|| LiteralMatcher::new(&literals));
@@ -319,7 +332,17 @@ fn anchors(pattern: &str) -> Option<Vec<String>> {
         .build()
         .parse(pattern)
         .ok()?;
-    anchors_of(&hir)
+    anchors_of(&hir).map(|anchors| anchors.literals)
+}
+
+/// Where a pattern can match: near an occurrence of one of its literals.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anchors {
+    /// Every match contains one of these.
+    pub literals: Vec<String>,
+    /// The longest match in bytes, when bounded: a match containing an anchor found at `p..q`
+    /// lies within `q - max_len .. p + max_len`, so the regex only searches there.
+    pub max_len: Option<usize>,
 }
 
 /// Literals of which every match of an (already parsed) pattern contains one, the most selective
@@ -327,8 +350,11 @@ fn anchors(pattern: &str) -> Option<Vec<String>> {
 /// suffixes of the expression, the sets of its required parts (a concatenation's members, a
 /// repetition's body) and, for an alternation, the union of its branches' sets — so
 /// `甲[0-9]+助力|[0-9]+人助力` is anchored on 助力. `None` when no small, non-empty set exists.
-pub(crate) fn anchors_of(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
-    required_literals(hir).map(|set| set.literals)
+pub(crate) fn anchors_of(hir: &regex_syntax::hir::Hir) -> Option<Anchors> {
+    required_literals(hir).map(|set| Anchors {
+        literals: set.literals,
+        max_len: hir.properties().maximum_len(),
+    })
 }
 
 /// A candidate anchor set, with what makes it selective.

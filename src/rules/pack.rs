@@ -111,7 +111,7 @@ pub struct RuleMatch {
     /// Regular expressions over normalized text.
     pub patterns: Vec<String>,
     /// For each pattern, the literals every match contains (`None`: run it on every block).
-    pub pattern_anchors: Vec<Option<Vec<String>>>,
+    pub pattern_anchors: Vec<Option<super::compile::Anchors>>,
     /// Each group must have one phrase present in the sentence (or within `within` characters).
     pub requires: Vec<Vec<String>>,
     pub within: Option<usize>,
@@ -231,7 +231,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             digits: raw_rule.digits,
         };
         // Each pattern is parsed once: to check it, and to find its anchor literals.
-        type Checked = (String, Option<Vec<String>>);
+        type Checked = (String, Option<super::compile::Anchors>);
         // Parsing and anchor extraction dominate loading: spread them over the threads.
         // Allow patterns only run on candidates, so they need no anchors.
         let compile_patterns = |list: &[Spanned<String>],
@@ -357,7 +357,7 @@ fn normalize_pattern(pattern: &str, view: View) -> String {
     let mut chunk = String::new();
     let flush = |chunk: &mut String, out: &mut String| {
         if !chunk.is_empty() {
-            out.push_str(&regex::escape(&normalize(chunk, view).text));
+            out.push_str(&regex_syntax::escape(&normalize(chunk, view).text));
             chunk.clear();
         }
     };
@@ -518,7 +518,7 @@ impl<'a> TermSets<'a> {
                         if i > 0 {
                             out.push('|');
                         }
-                        out.push_str(&regex::escape(term.get_ref()));
+                        out.push_str(&regex_syntax::escape(term.get_ref()));
                     }
                     out.push(')');
                 }
