@@ -407,17 +407,22 @@ fn bench_render(c: &mut Criterion) {
 
 fn bench_compile(c: &mut Criterion) {
     let mut group = c.benchmark_group("compile");
-    // Start-up: parse + validate + compile the built-in packs.
+    // Start-up: the built-in packs as build.rs stored them, decoded.
     group.bench_function("builtin", |b| {
+        b.iter(|| black_box(builtin::compiled().unwrap()))
+    });
+    // What build.rs does (and what start-up did before): parse, validate, compile the TOML.
+    group.bench_function("builtin-from-toml", |b| {
         b.iter(|| black_box(compile(builtin::load().unwrap())))
     });
+    // User packs are compiled at start-up and added to the stored built-in set.
+    let with_builtin = |user: &[PackSource]| {
+        let packs = user.iter().map(|s| load_pack(s).unwrap()).collect();
+        builtin::compiled().unwrap().with_packs(packs)
+    };
     let dev_sources: Vec<PackSource> = rules_dev_packs().into_iter().map(|p| p.source).collect();
     if !dev_sources.is_empty() {
-        let together = {
-            let mut packs = builtin_packs();
-            packs.extend(dev_sources.iter().map(|s| load_pack(s).unwrap()));
-            RuleSet::compile(packs).is_ok()
-        };
+        let together = with_builtin(&dev_sources).is_ok();
         let label = if together {
             "builtin+rules-dev"
         } else {
@@ -425,23 +430,18 @@ fn bench_compile(c: &mut Criterion) {
         };
         group.bench_function(label, |b| {
             b.iter(|| {
-                let mut packs = if together {
-                    builtin::load().unwrap()
+                if together {
+                    black_box(with_builtin(&dev_sources).unwrap())
                 } else {
-                    Vec::new()
-                };
-                packs.extend(dev_sources.iter().map(|s| load_pack(s).unwrap()));
-                black_box(compile(packs))
+                    let packs = dev_sources.iter().map(|s| load_pack(s).unwrap()).collect();
+                    black_box(compile(packs))
+                }
             })
         });
     }
-    let big = big_pack_source(BIG_PACK_PHRASES);
+    let big = [big_pack_source(BIG_PACK_PHRASES)];
     group.bench_function("builtin+50k", |b| {
-        b.iter(|| {
-            let mut packs = builtin::load().unwrap();
-            packs.push(load_pack(&big).unwrap());
-            black_box(compile(packs))
-        })
+        b.iter(|| black_box(with_builtin(&big).unwrap()))
     });
     group.finish();
 }

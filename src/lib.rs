@@ -21,3 +21,6 @@ pub mod normalize;
 pub mod report;
 pub mod rules;
 pub mod source;
+
+/// The built-in packs, compiled by `build.rs` (see [`rules::builtin::compiled`]).
+static BUILTIN_RULES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin-rules.postcard"));

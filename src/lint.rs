@@ -1,6 +1,8 @@
 //! Drives one document through the pipeline: decode → extract → normalize → match → filter →
 //! diagnostics. I/O-free: callers hand in bytes or text.
 
+use std::rc::Rc;
+
 use crate::diagnostic::{sort_diagnostics, Diagnostic, LineIndex};
 use crate::extract::{extract, Block, Extracted, Format, Scope};
 use crate::filter::context::{accept, section_frames, SectionFrames};
@@ -90,26 +92,25 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     diagnostics
 }
 
-/// A block normalized and matched in every view the rules use.
-fn match_views(rules: &RuleSet, block: &Block) -> Vec<(Normalized, BlockMatches)> {
-    let plain = normalize(&block.text, View::default());
-    let mut digits = rules
+/// A block normalized once per view the rules use, and matched by each automaton (a view's
+/// rules may be spread over several: built-in packs and user packs).
+fn match_views(rules: &RuleSet, block: &Block) -> Vec<(Rc<Normalized>, BlockMatches)> {
+    let plain = Rc::new(normalize(&block.text, View::default()));
+    let digits = rules
         .views
         .iter()
         .any(|m| m.view.digits)
-        .then(|| with_digits(&plain));
-    let mut plain = Some(plain);
+        .then(|| Rc::new(with_digits(&plain)));
     rules
         .views
         .iter()
-        .filter_map(|matcher| {
-            let normalized = if matcher.view.digits {
-                digits.take()
-            } else {
-                plain.take()
-            }?;
+        .map(|matcher| {
+            let normalized = match (&digits, matcher.view.digits) {
+                (Some(digits), true) => digits.clone(),
+                _ => plain.clone(),
+            };
             let matches = match_block(matcher, &normalized.text);
-            Some((normalized, matches))
+            (normalized, matches)
         })
         .collect()
 }

@@ -173,17 +173,15 @@ pub fn load_rules(user_packs: &[PathBuf], builtin: bool) -> Option<(RuleSet, Vec
     };
     let user_origins = sources.iter().map(|s| s.origin.clone()).collect();
     let built_in = if builtin {
-        builtin::load()
+        builtin::compiled()
     } else {
-        Ok(Vec::new())
+        Ok(RuleSet::default())
     };
-    let loaded: Result<Vec<LoadedPack>, PackError> = built_in.and_then(|mut packs| {
-        for source in &sources {
-            packs.push(load_pack(source)?);
-        }
-        Ok(packs)
+    let loaded: Result<(RuleSet, Vec<LoadedPack>), PackError> = built_in.and_then(|rules| {
+        let packs = sources.iter().map(load_pack).collect::<Result<_, _>>()?;
+        Ok((rules, packs))
     });
-    match loaded.and_then(RuleSet::compile) {
+    match loaded.and_then(|(rules, packs)| rules.with_packs(packs)) {
         Ok(rules) => Some((rules, user_origins)),
         Err(error) => {
             report_error(&error);

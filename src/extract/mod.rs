@@ -8,86 +8,14 @@
 mod html;
 mod markdown;
 mod plain;
+mod scope;
 
 use std::ops::Range;
 
 pub use html::extract_html;
 pub use markdown::extract_markdown;
 pub use plain::extract_plain;
-
-/// Where in a document a piece of text stands; rules choose the scopes they apply to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    Title,
-    Heading,
-    Body,
-    Alt,
-    Link,
-    Table,
-    Quote,
-}
-
-impl Scope {
-    pub const ALL: [Scope; 7] = [
-        Scope::Title,
-        Scope::Heading,
-        Scope::Body,
-        Scope::Alt,
-        Scope::Link,
-        Scope::Table,
-        Scope::Quote,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Scope::Title => "title",
-            Scope::Heading => "heading",
-            Scope::Body => "body",
-            Scope::Alt => "alt",
-            Scope::Link => "link",
-            Scope::Table => "table",
-            Scope::Quote => "quote",
-        }
-    }
-}
-
-/// A small set of scopes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct ScopeSet(u8);
-
-impl ScopeSet {
-    pub const EMPTY: ScopeSet = ScopeSet(0);
-    pub const ALL: ScopeSet = ScopeSet(0x7f);
-
-    pub fn of(scope: Scope) -> ScopeSet {
-        ScopeSet(1 << scope as u8)
-    }
-    pub fn with(self, scope: Scope) -> ScopeSet {
-        ScopeSet(self.0 | 1 << scope as u8)
-    }
-    pub fn without(self, scope: Scope) -> ScopeSet {
-        ScopeSet(self.0 & !(1 << scope as u8))
-    }
-    pub fn union(self, other: ScopeSet) -> ScopeSet {
-        ScopeSet(self.0 | other.0)
-    }
-    pub fn contains(self, scope: Scope) -> bool {
-        self.0 & (1 << scope as u8) != 0
-    }
-    pub fn intersects(self, other: ScopeSet) -> bool {
-        self.0 & other.0 != 0
-    }
-    pub fn iter(self) -> impl Iterator<Item = Scope> {
-        Scope::ALL.into_iter().filter(move |s| self.contains(*s))
-    }
-}
-
-impl FromIterator<Scope> for ScopeSet {
-    fn from_iter<I: IntoIterator<Item = Scope>>(iter: I) -> Self {
-        iter.into_iter().fold(ScopeSet::EMPTY, ScopeSet::with)
-    }
-}
+pub use scope::{Scope, ScopeSet};
 
 /// A stretch of block text and the source bytes it came from.
 ///

@@ -17,7 +17,9 @@ mod numerals;
 use std::ops::Range;
 
 /// Which normalized form a rule matches against.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct View {
     /// Chinese numerals (一二三, 壹贰叁, 十八) become digits.
     pub digits: bool,

@@ -1,7 +1,7 @@
 //! The built-in packs, compiled into the binary so gzhlint works from any folder.
 
 use super::pack::{load_pack, LoadedPack, PackSource};
-use super::PackError;
+use super::{PackError, RuleSet};
 
 /// (file name, contents) of every built-in pack.
 pub const PACKS: [(&str, &str); 5] = [
@@ -35,4 +35,31 @@ pub fn load() -> Result<Vec<LoadedPack>, PackError> {
     use rayon::prelude::*;
     let loaded: Vec<_> = sources().par_iter().map(load_pack).collect();
     loaded.into_iter().collect() // the first error in pack order
+}
+
+/// The built-in packs as `build.rs` compiled them: decoding takes a fraction of compiling
+/// (BENCHMARKS.md). Should the stored set ever fail to decode, they are compiled from TOML.
+pub fn compiled() -> Result<RuleSet, PackError> {
+    match postcard::from_bytes(crate::BUILTIN_RULES) {
+        Ok(rule_set) => Ok(rule_set),
+        Err(_) => RuleSet::compile(load()?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The set `build.rs` stored decodes, and is byte for byte what compiling the packs gives
+    /// now (a stale or undecodable set would otherwise go unnoticed behind the fallback).
+    #[test]
+    fn the_stored_set_is_the_compiled_packs() {
+        let stored: RuleSet = postcard::from_bytes(crate::BUILTIN_RULES).expect("decodes");
+        let compiled = RuleSet::compile(load().unwrap()).unwrap();
+        assert_eq!(
+            postcard::to_allocvec(&stored).unwrap(),
+            postcard::to_allocvec(&compiled).unwrap()
+        );
+        assert_eq!(stored.rules.len(), compiled.rules.len());
+    }
 }

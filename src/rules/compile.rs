@@ -7,20 +7,21 @@
 //! branches), extracted from the pattern itself. Patterns with no usable anchor run on every
 //! block.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 use regex_automata::meta::Regex;
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 use super::pack::{LoadedPack, RuleMatch};
 use super::{PackError, PackInfo, Rule, Validator};
 use crate::normalize::{normalize, View};
 
 /// What a literal does for a rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
     Phrase,
     Requires(u8),
@@ -32,7 +33,7 @@ pub enum Role {
 }
 
 /// What a literal found in the text means.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Use {
     /// A rule's phrase or context term.
     Rule { rule: u32, role: Role },
@@ -41,6 +42,7 @@ pub enum Use {
 }
 
 /// Per-rule matching settings the filter needs.
+#[derive(Serialize, Deserialize)]
 pub struct Conditions {
     pub requires: u8,
     pub within: Option<usize>,
@@ -57,6 +59,7 @@ pub struct Conditions {
 }
 
 /// The automata of one normalization view.
+#[derive(Serialize, Deserialize)]
 pub struct ViewMatcher {
     pub view: View,
     pub literals: Option<LiteralMatcher>,
@@ -73,6 +76,39 @@ pub struct ViewMatcher {
 pub enum LiteralMatcher {
     Chars(CharwiseDoubleArrayAhoCorasick<u32>),
     Bytes(AhoCorasick),
+}
+
+/// Stored as daachorse's own serialization, which loads without rebuilding the automaton.
+/// Only the built-in packs are stored, and they stay below [`LARGE_LITERAL_SET`].
+impl Serialize for LiteralMatcher {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            LiteralMatcher::Chars(automaton) => serializer.serialize_bytes(&automaton.serialize()),
+            LiteralMatcher::Bytes(_) => Err(serde::ser::Error::custom(format!(
+                "a literal set of {LARGE_LITERAL_SET} or more literals cannot be stored"
+            ))),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LiteralMatcher {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AutomatonBytes;
+        impl de::Visitor<'_> for AutomatonBytes {
+            type Value = LiteralMatcher;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a serialized daachorse automaton")
+            }
+            fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<LiteralMatcher, E> {
+                match CharwiseDoubleArrayAhoCorasick::deserialize(bytes) {
+                    Ok((automaton, [])) => Ok(LiteralMatcher::Chars(automaton)),
+                    Ok(_) => Err(E::custom("trailing bytes after the automaton")),
+                    Err(error) => Err(E::custom(error)),
+                }
+            }
+        }
+        deserializer.deserialize_bytes(AutomatonBytes)
+    }
 }
 
 /// Literal count from which [`LiteralMatcher`] builds with aho-corasick (BENCHMARKS.md).
@@ -113,11 +149,13 @@ impl LiteralMatcher {
 
 /// A rule's regex, compiled when an anchor first calls for it: most patterns never run in a
 /// typical check, and compiling hundreds of them up front dominated start-up.
+#[derive(Serialize, Deserialize)]
 pub struct Pattern {
     source: String,
     pub rule: u32,
     /// The longest match in bytes, when bounded (see [`Anchors::max_len`]).
     pub max_len: Option<usize>,
+    #[serde(skip)]
     regex: OnceLock<Regex>,
 }
 
@@ -129,6 +167,10 @@ impl Pattern {
             max_len,
             regex: OnceLock::new(),
         }
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     /// The regex-automata engine rather than `regex::Regex`: it searches a range of a text
@@ -148,13 +190,17 @@ impl Pattern {
     }
 }
 
-/// All loaded rules, compiled.
+/// All loaded rules, compiled. Serializable: the built-in packs are compiled at build time
+/// (see `build.rs` and [`super::builtin::compiled`]).
+#[derive(Default, Serialize, Deserialize)]
 pub struct RuleSet {
     pub packs: Vec<PackInfo>,
     pub rules: Vec<Rule>,
     pub conditions: Vec<Conditions>,
+    /// The automata; the rules of a view may be spread over several (built-in and user packs).
     pub views: Vec<ViewMatcher>,
-    by_id: HashMap<String, usize>,
+    /// Ordered, so that the stored built-in set is the same bytes on every build.
+    by_id: BTreeMap<String, usize>,
 }
 
 impl RuleSet {
@@ -164,49 +210,57 @@ impl RuleSet {
 
     /// Compiles packs; a rule id defined twice across packs is an error.
     pub fn compile(packs: Vec<LoadedPack>) -> Result<RuleSet, PackError> {
-        let mut by_id: HashMap<String, usize> = HashMap::new();
-        let mut rules = Vec::new();
+        RuleSet::default().with_packs(packs)
+    }
+
+    /// Adds packs to a compiled set. Their rules get automata of their own, so the set's are
+    /// kept as built: adding a user pack to the built-in packs does not rebuild theirs.
+    pub fn with_packs(mut self, packs: Vec<LoadedPack>) -> Result<RuleSet, PackError> {
+        let first_new = self.rules.len();
         let mut matches: Vec<RuleMatch> = Vec::new();
-        let mut infos = Vec::new();
-        let mut first_origin: HashMap<String, String> = HashMap::new();
         for pack in packs {
-            if let Some(other) = infos.iter().find(|p: &&PackInfo| p.id == pack.info.id) {
-                return Err(PackError {
-                    origin: pack.source.origin.clone(),
-                    source_text: pack.source.text.clone(),
-                    span: None,
-                    message: format!(
+            let error = |span, message, help: &str| PackError {
+                origin: pack.source.origin.clone(),
+                source_text: pack.source.text.clone(),
+                span,
+                message,
+                help: Some(help.to_string()),
+            };
+            if let Some(other) = self.packs.iter().find(|p| p.id == pack.info.id) {
+                return Err(error(
+                    None,
+                    format!(
                         "duplicate pack id {:?} (already loaded from {})",
                         pack.info.id, other.origin
                     ),
-                    help: Some("give each pack its own [pack] id".to_string()),
-                });
+                    "give each pack its own [pack] id",
+                ));
             }
             for ((rule, matching), span) in pack.rules.into_iter().zip(pack.id_spans) {
-                if let Some(origin) = first_origin.get(&rule.id) {
-                    return Err(PackError {
-                        origin: pack.source.origin.clone(),
-                        source_text: pack.source.text.clone(),
-                        span: Some(span),
-                        message: format!(
+                if let Some(&earlier) = self.by_id.get(&rule.id) {
+                    let earlier_pack = &self.rules[earlier].pack;
+                    let origin = self
+                        .packs
+                        .iter()
+                        .find(|p| &p.id == earlier_pack)
+                        .map_or(&pack.source.origin, |p| &p.origin);
+                    return Err(error(
+                        Some(span),
+                        format!(
                             "duplicate rule id {:?} (already defined in {origin})",
                             rule.id
                         ),
-                        help: Some(
-                            "every rule id must be unique across all loaded packs".to_string(),
-                        ),
-                    });
+                        "every rule id must be unique across all loaded packs",
+                    ));
                 }
-                first_origin.insert(rule.id.clone(), pack.source.origin.clone());
-                by_id.insert(rule.id.clone(), rules.len());
-                rules.push(rule);
+                self.by_id.insert(rule.id.clone(), self.rules.len());
+                self.rules.push(rule);
                 matches.push(matching);
             }
-            infos.push(pack.info);
+            self.packs.push(pack.info);
         }
-        let conditions = matches
-            .iter()
-            .map(|m| Conditions {
+        self.conditions.extend(matches.iter().map(|m| {
+            Conditions {
                 requires: m.requires.len().min(u8::MAX as usize) as u8,
                 within: m.within,
                 has_unless: !m.unless.is_empty() || !m.unless_after.is_empty(),
@@ -220,28 +274,28 @@ impl RuleSet {
                     .iter()
                     .map(|source| Pattern::new(source.clone(), 0, None))
                     .collect(),
-            })
-            .collect();
-        let mut views = Vec::new();
+            }
+        }));
         for view in [View { digits: false }, View { digits: true }] {
             let members: Vec<usize> = (0..matches.len())
                 .filter(|&i| matches[i].digits == view.digits)
                 .collect();
             if !members.is_empty() {
-                views.push(compile_view(view, &members, &matches));
+                self.views
+                    .push(compile_view(view, first_new, &members, &matches));
             }
         }
-        Ok(RuleSet {
-            packs: infos,
-            rules,
-            conditions,
-            views,
-            by_id,
-        })
+        Ok(self)
     }
 }
 
-fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMatcher {
+/// The automata of one view over `matches[members]`, whose rules are numbered from `first_rule`.
+fn compile_view(
+    view: View,
+    first_rule: usize,
+    members: &[usize],
+    matches: &[RuleMatch],
+) -> ViewMatcher {
     let mut literal_ids: HashMap<String, usize> = HashMap::new();
     let mut literals: Vec<String> = Vec::new();
     let mut literal_uses: Vec<Vec<Use>> = Vec::new();
@@ -262,8 +316,9 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
     let mut unanchored = Vec::new();
     // Frames and term sets repeat across rules: normalize each distinct text once.
     let mut normalized: HashMap<&str, String> = HashMap::new();
-    for &rule in members {
-        let m = &matches[rule];
+    for &member in members {
+        let m = &matches[member];
+        let rule = (first_rule + member) as u32;
         let roles = m
             .phrases
             .iter()
@@ -276,7 +331,6 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
             .chain(m.unless_section.iter().map(|t| (t, Role::SectionFrame)))
             .chain(m.allow.iter().map(|t| (t, Role::Allow)));
         for (text, role) in roles {
-            let rule = rule as u32;
             let literal = normalized
                 .entry(text.as_str())
                 .or_insert_with(|| normalize(text, view).text)
@@ -297,7 +351,7 @@ fn compile_view(view: View, members: &[usize], matches: &[RuleMatch]) -> ViewMat
                     None
                 }
             };
-            patterns.push(Pattern::new(source.clone(), rule as u32, max_len));
+            patterns.push(Pattern::new(source.clone(), rule, max_len));
         }
     }
     let literals = (!literals.is_empty()).then(|| LiteralMatcher::new(&literals));

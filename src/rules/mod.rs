@@ -71,7 +71,7 @@ pub enum FixSafety {
 }
 
 /// Metadata of a loaded pack.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PackInfo {
     pub id: String,
     pub name: String,
@@ -83,7 +83,7 @@ pub struct PackInfo {
 }
 
 /// One rule, as the rest of the program sees it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Rule {
     pub id: String,
     pub name: String,
@@ -95,7 +95,6 @@ pub struct Rule {
     pub description: String,
     pub replace: Option<String>,
     pub fix: FixSafety,
-    #[serde(serialize_with = "serialize_scopes")]
     pub scopes: ScopeSet,
     pub pack: String,
     pub flag: Vec<String>,
@@ -110,10 +109,6 @@ pub struct Rule {
 pub enum EmittedBy {
     /// Inline suppression comments: unused, without a reason, or malformed.
     Suppressions,
-}
-
-fn serialize_scopes<S: serde::Serializer>(scopes: &ScopeSet, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(scopes.iter().map(|scope| scope.name()))
 }
 
 /// A pack that cannot be used, with the place in its TOML that says why.
