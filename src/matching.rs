@@ -77,7 +77,7 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
             if !m.is_empty() {
                 found.candidates.push(Candidate {
                     rule: pattern.rule,
-                    range: m.range(),
+                    range: pattern.reported_span(text, m.range()),
                 });
             }
         }
@@ -146,6 +146,37 @@ patterns = ['(?:^|[^a-z])(?:vx|薇信)[:]?[0-9]{3,6}(?:$|[^0-9])', '转发[^。]
             assert_eq!(windowed_sorted, whole, "{text}");
             assert!(!whole.is_empty(), "{text}");
         }
+    }
+
+    /// A `hit` group stands in for look-behind: the character checked before it is not reported.
+    #[test]
+    fn a_hit_group_is_the_reported_span() {
+        let rules = rule_set(
+            r#"
+[[rule]]
+id = "t.handle"
+category = "t"
+severity = "warning"
+patterns = ['(?:^|[^众])(?P<hit>微信号 ?[a-z]+[0-9]+)', '(?:^|[^众])微信群[0-9]+']
+"#,
+        );
+        let found = |text: &'static str| -> Vec<&'static str> {
+            let mut spans: Vec<_> = match_block(&rules.views[0], text)
+                .candidates
+                .into_iter()
+                .map(|c| c.range)
+                .collect();
+            spans.sort_by_key(|r| r.start);
+            spans.into_iter().map(|r| &text[r]).collect()
+        };
+        assert_eq!(found("（微信号 abc123）"), ["微信号 abc123"]);
+        assert_eq!(found("微信号 abc123"), ["微信号 abc123"]);
+        assert_eq!(found("公众微信号 abc123"), Vec::<&str>::new());
+        assert_eq!(
+            found("加微信群123"),
+            ["加微信群123"],
+            "no hit group: the whole match"
+        );
     }
 
     #[test]

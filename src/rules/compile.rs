@@ -14,6 +14,8 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 use regex_automata::meta::Regex;
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::{Anchored, Input};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 use super::pack::{LoadedPack, RuleMatch};
@@ -155,6 +157,10 @@ pub struct Pattern {
     pub rule: u32,
     /// The longest match in bytes, when bounded (see [`Anchors::max_len`]).
     pub max_len: Option<usize>,
+    /// The pattern names a group `hit`: the part of a match to report. The regex crate has no
+    /// look-behind, so `(?:^|[^众])(?P<hit>微信号…)` checks the character before without
+    /// reporting it.
+    has_hit_group: bool,
     #[serde(skip)]
     regex: OnceLock<Regex>,
 }
@@ -162,6 +168,7 @@ pub struct Pattern {
 impl Pattern {
     fn new(source: String, rule: u32, max_len: Option<usize>) -> Pattern {
         Pattern {
+            has_hit_group: source.contains("(?P<hit>") || source.contains("(?<hit>"),
             source,
             rule,
             max_len,
@@ -169,24 +176,45 @@ impl Pattern {
         }
     }
 
-    pub fn source(&self) -> &str {
-        &self.source
-    }
-
     /// The regex-automata engine rather than `regex::Regex`: it searches a range of a text
     /// with look-around (`^`, `\b`) still seeing the whole text.
     pub fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
+            // Explicit groups cost search time; only a `hit` group is ever read.
+            let captures = if self.has_hit_group {
+                WhichCaptures::All
+            } else {
+                WhichCaptures::Implicit
+            };
             Regex::builder()
                 .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
                 .configure(
                     Regex::config()
                         .nfa_size_limit(Some(64 << 20))
-                        .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
+                        .which_captures(captures),
                 )
                 .build(&self.source)
                 .expect("pattern syntax checked at load")
         })
+    }
+
+    /// The span to report for a match found at `found`: its `hit` group when the pattern has
+    /// one and the group took part, else the whole match.
+    pub fn reported_span(&self, text: &str, found: Range<usize>) -> Range<usize> {
+        if !self.has_hit_group {
+            return found;
+        }
+        let regex = self.regex();
+        let mut captures = regex.create_captures();
+        // Anchored on the match just found, so the search finds that same match again.
+        let input = Input::new(text)
+            .range(found.clone())
+            .anchored(Anchored::Yes);
+        regex.search_captures(&input, &mut captures);
+        captures
+            .get_group_by_name("hit")
+            .filter(|span| !span.is_empty())
+            .map_or(found, |span| span.range())
     }
 }
 
