@@ -191,7 +191,15 @@ impl Pattern {
                 .configure(
                     Regex::config()
                         .nfa_size_limit(Some(64 << 20))
-                        .which_captures(captures),
+                        .which_captures(captures)
+                        // Patterns run only where their anchors occur, mostly in small
+                        // windows: a prefilter found nothing faster there (BENCHMARKS.md), but
+                        // cost a third of the build time and 10 MiB over all patterns.
+                        .auto_prefilter(false)
+                        // Only capture searches (`hit` groups, rare) use these; the PikeVM
+                        // does them.
+                        .onepass(false)
+                        .backtrack(false),
                 )
                 .build(&self.source)
                 .expect("pattern syntax checked at load")
