@@ -43,7 +43,13 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let bytes = postcard::to_allocvec(&rule_set).expect("the built-in rule set serializes");
+    let bytes = postcard::to_allocvec(&rule_set).unwrap_or_else(|error| {
+        // The one value that cannot be stored is an aho-corasick literal automaton.
+        eprintln!(
+            "cannot store the built-in rule set ({error}): a view has 20,000 literals or more"
+        );
+        std::process::exit(1);
+    });
     let out_dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     let path = std::path::Path::new(&out_dir).join("builtin-rules.postcard");
     std::fs::write(&path, bytes).expect("OUT_DIR is writable");

@@ -2,7 +2,8 @@
 //!
 //! One overlapping pass of the literal automaton finds every phrase, every context term and
 //! every pattern anchor at once; then only the patterns whose anchors occurred (and those
-//! without anchors) run, and a pattern with bounded matches only near its anchors.
+//! without anchors) run — and only when their other required parts occurred too, and a
+//! pattern with bounded matches only near its anchors.
 
 use std::ops::Range;
 
@@ -39,6 +40,7 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
         .iter()
         .map(|&pattern| (pattern, 0..text.len()))
         .collect();
+    let mut also_found: Vec<(u32, u8)> = Vec::new();
     if let Some(literals) = &matcher.literals {
         literals.for_each_overlapping(text, |range, literal| {
             for u in &matcher.literal_uses[literal] {
@@ -55,6 +57,7 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
                         role,
                         range: range.clone(),
                     }),
+                    Use::Also { pattern, group } => also_found.push((pattern, group)),
                     Use::Anchor { pattern } => windows.push((
                         pattern,
                         search_window(text, &range, matcher.patterns[pattern as usize].max_len),
@@ -63,6 +66,8 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
             }
         });
     }
+    also_found.sort_unstable();
+    also_found.dedup();
     windows.sort_unstable_by_key(|(pattern, window)| (*pattern, window.start));
     let mut windows = windows.into_iter().peekable();
     while let Some((index, mut window)) = windows.next() {
@@ -73,6 +78,11 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
             window.end = window.end.max(next.end);
         }
         let pattern = &matcher.patterns[index as usize];
+        let groups_found = also_found.partition_point(|&(p, _)| p <= index)
+            - also_found.partition_point(|&(p, _)| p < index);
+        if groups_found < pattern.also_groups as usize {
+            continue; // a required part is missing from the block
+        }
         for m in pattern.regex().find_iter(Input::new(text).range(window)) {
             if !m.is_empty() {
                 found.candidates.push(Candidate {

@@ -41,6 +41,8 @@ pub enum Use {
     Rule { rule: u32, role: Role },
     /// A pattern may match in this block.
     Anchor { pattern: u32 },
+    /// One of a pattern's further required sets ([`Anchors::also`]) occurs in this block.
+    Also { pattern: u32, group: u8 },
 }
 
 /// Per-rule matching settings the filter needs.
@@ -161,14 +163,17 @@ pub struct Pattern {
     /// look-behind, so `(?:^|[^众])(?P<hit>微信号…)` checks the character before without
     /// reporting it.
     has_hit_group: bool,
+    /// How many further required sets must occur in a block before the pattern runs there.
+    pub also_groups: u8,
     #[serde(skip)]
     regex: OnceLock<Regex>,
 }
 
 impl Pattern {
-    fn new(source: String, rule: u32, max_len: Option<usize>) -> Pattern {
+    fn new(source: String, rule: u32, max_len: Option<usize>, also_groups: u8) -> Pattern {
         Pattern {
             has_hit_group: source.contains("(?P<hit>") || source.contains("(?<hit>"),
+            also_groups,
             source,
             rule,
             max_len,
@@ -308,7 +313,7 @@ impl RuleSet {
                 allow_patterns: m
                     .allow_patterns
                     .iter()
-                    .map(|source| Pattern::new(source.clone(), 0, None))
+                    .map(|source| Pattern::new(source.clone(), 0, None, 0))
                     .collect(),
             }
         }));
@@ -375,19 +380,24 @@ fn compile_view(
         }
         for (source, anchors) in m.patterns.iter().zip(&m.pattern_anchors) {
             let pattern = patterns.len() as u32;
-            let max_len = match anchors {
+            let (max_len, also_groups) = match anchors {
                 Some(anchors) => {
                     for anchor in &anchors.literals {
                         add(anchor.clone(), Use::Anchor { pattern });
                     }
-                    anchors.max_len
+                    for (group, literals) in (0u8..).zip(&anchors.also) {
+                        for literal in literals {
+                            add(literal.clone(), Use::Also { pattern, group });
+                        }
+                    }
+                    (anchors.max_len, anchors.also.len() as u8)
                 }
                 None => {
                     unanchored.push(pattern);
-                    None
+                    (None, 0)
                 }
             };
-            patterns.push(Pattern::new(source.clone(), rule, max_len));
+            patterns.push(Pattern::new(source.clone(), rule, max_len, also_groups));
         }
     }
     let literals = (!literals.is_empty()).then(|| LiteralMatcher::new(&literals));
@@ -433,7 +443,15 @@ pub struct Anchors {
     /// The longest match in bytes, when bounded: a match containing an anchor found at `p..q`
     /// lies within `q - max_len .. p + max_len`, so the regex only searches there.
     pub max_len: Option<usize>,
+    /// Further literal sets every match also has one of (other required parts, two Chinese
+    /// characters or longer): a block lacking any of them is not searched.
+    pub also: Vec<Vec<String>>,
 }
+
+/// Most further required sets kept per pattern ([`Anchors::also`]), and most literals in one:
+/// a long term list is cheap to check in the pattern itself, not in the shared automaton.
+const MAX_ALSO: usize = 2;
+const MAX_ALSO_LITERALS: usize = 32;
 
 /// Literals of which every match of an (already parsed) pattern contains one, the most selective
 /// set found: the longest shortest literal (up to two Chinese characters), then the fewest. Candidates are the prefixes and
@@ -441,9 +459,28 @@ pub struct Anchors {
 /// repetition's body) and, for an alternation, the union of its branches' sets — so
 /// `甲[0-9]+助力|[0-9]+人助力` is anchored on 助力. `None` when no small, non-empty set exists.
 pub(crate) fn anchors_of(hir: &regex_syntax::hir::Hir) -> Option<Anchors> {
-    required_literals(hir).map(|set| Anchors {
-        literals: set.literals,
+    let mut sets = candidate_sets(hir, true);
+    let best = (0..sets.len()).reduce(|best, i| {
+        if sets[i].better_than(&sets[best]) {
+            i
+        } else {
+            best
+        }
+    })?;
+    let best = sets.swap_remove(best);
+    sets.retain(|set| {
+        set.shortest_bytes >= SELECTIVE_BYTES
+            && set.literals.len() <= MAX_ALSO_LITERALS
+            && set.literals != best.literals
+    });
+    sets.sort_by(|a, b| a.literals.cmp(&b.literals));
+    sets.dedup_by(|a, b| a.literals == b.literals);
+    sets.sort_by_key(|set| std::cmp::Reverse(set.rank()));
+    sets.truncate(MAX_ALSO);
+    Some(Anchors {
+        literals: best.literals,
         max_len: hir.properties().maximum_len(),
+        also: sets.into_iter().map(|set| set.literals).collect(),
     })
 }
 
@@ -475,13 +512,14 @@ impl LiteralSet {
     /// matters any more, while every extra literal (a cross product spelled out, say) costs and
     /// can push an alternation's union over [`MAX_ANCHORS`].
     fn better_than(&self, other: &LiteralSet) -> bool {
-        let rank = |set: &LiteralSet| {
-            (
-                set.shortest_bytes.min(SELECTIVE_BYTES),
-                std::cmp::Reverse(set.literals.len()),
-            )
-        };
-        rank(self) > rank(other)
+        self.rank() > other.rank()
+    }
+
+    fn rank(&self) -> (usize, std::cmp::Reverse<usize>) {
+        (
+            self.shortest_bytes.min(SELECTIVE_BYTES),
+            std::cmp::Reverse(self.literals.len()),
+        )
     }
 }
 
@@ -499,13 +537,23 @@ fn whole_characters(bytes: &[u8]) -> &str {
 }
 
 fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<LiteralSet> {
+    candidate_sets(hir, false)
+        .into_iter()
+        .reduce(|best, set| if set.better_than(&best) { set } else { best })
+}
+
+/// The literal sets every match of `hir` has a member of: its prefixes and suffixes, and the
+/// best set of each required part. Below the top level (`whole` false) a long literal part
+/// ends the search, since no set can beat it.
+fn candidate_sets(hir: &regex_syntax::hir::Hir, whole: bool) -> Vec<LiteralSet> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     use regex_syntax::hir::HirKind;
     let hir = uncaptured(hir);
     if let HirKind::Literal(literal) = hir.kind() {
-        return LiteralSet::new([&literal.0[..]]);
+        return LiteralSet::new([&literal.0[..]]).into_iter().collect();
     }
     // A long literal part is as good as any set gets: skip the costlier candidates.
+    let mut has_best_possible = false;
     if let HirKind::Concat(parts) = hir.kind() {
         let best_literal = parts
             .iter()
@@ -515,10 +563,16 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<LiteralSet> {
             })
             .max_by_key(|set| set.shortest_bytes);
         if let Some(set) = best_literal.filter(LiteralSet::is_best_possible) {
-            return Some(set);
+            if !whole {
+                return vec![set];
+            }
+            has_best_possible = true;
         }
     }
     let affixes = [ExtractKind::Prefix, ExtractKind::Suffix].map(|kind| {
+        if has_best_possible {
+            return None;
+        }
         let mut extractor = Extractor::new();
         extractor.kind(kind).limit_total(MAX_ANCHORS * 4);
         let seq = extractor.extract(hir);
@@ -541,11 +595,7 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<LiteralSet> {
         }
         _ => Vec::new(),
     };
-    affixes
-        .into_iter()
-        .chain(parts)
-        .flatten()
-        .reduce(|best, set| if set.better_than(&best) { set } else { best })
+    affixes.into_iter().chain(parts).flatten().collect()
 }
 
 #[cfg(test)]
@@ -604,6 +654,24 @@ mod tests {
                 .iter()
                 .all(|literal| literal.len() >= 3),
             "no anchor is a lone Latin letter"
+        );
+        let also = |pattern: &str| {
+            let hir = regex_syntax::ParserBuilder::new()
+                .case_insensitive(true)
+                .build()
+                .parse(pattern)
+                .unwrap();
+            anchors_of(&hir).unwrap().also
+        };
+        assert_eq!(
+            also("(?:转发|分享)[^。]{0,10}(?:领|得)红包"),
+            [["分享", "转发"]],
+            "the anchor is 红包; 转发 or 分享 must also occur"
+        );
+        assert_eq!(
+            also("(?:都|全)[^。]{0,3}(?:疯|炸锅)"),
+            Vec::<Vec<String>>::new(),
+            "one-character sets are too common to be worth checking"
         );
         assert_eq!(anchors("[^。]{0,10}"), None);
         assert_eq!(whole_characters("转发".as_bytes()), "转发");
