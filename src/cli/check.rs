@@ -18,7 +18,7 @@ use crate::diagnostic::{sort_diagnostics, Diagnostic};
 use crate::filter::suppress;
 use crate::fix;
 use crate::lint::lint_bytes;
-use crate::normalize::normalize;
+use crate::normalize::{normalize, View};
 use crate::report::json::JsonStream;
 use crate::report::sarif::ArtifactEncoding;
 use crate::report::{self, FileResult, Summary};
@@ -620,15 +620,19 @@ fn explain_normalization(rules: &RuleSet, inputs: &[Input]) -> i32 {
             let scopes: Vec<&str> = block.scopes.iter().map(|s| s.name()).collect();
             outln!("{}:{line} [{}]", path.display(), scopes.join(","));
             outln!("  text:       {}", block.text.replace('\n', "⏎"));
-            for matcher in &rules.views {
-                let label = if matcher.view.digits {
+            // A view's rules may be spread over several automata: show each view once.
+            for view in [View { digits: false }, View { digits: true }] {
+                if !rules.views.iter().any(|matcher| matcher.view == view) {
+                    continue;
+                }
+                let label = if view.digits {
                     "digits:    "
                 } else {
                     "normalized:"
                 };
                 outln!(
                     "  {label} {}",
-                    normalize(&block.text, matcher.view).text.replace('\n', "⏎")
+                    normalize(&block.text, view).text.replace('\n', "⏎")
                 );
             }
         }

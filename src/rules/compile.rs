@@ -170,44 +170,27 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    fn new(source: String, rule: u32, max_len: Option<usize>, also_groups: u8) -> Pattern {
+    /// `regex`, when given, is the pattern already built (while its pack was loaded).
+    fn new(
+        source: String,
+        rule: u32,
+        max_len: Option<usize>,
+        also_groups: u8,
+        regex: Option<Regex>,
+    ) -> Pattern {
         Pattern {
-            has_hit_group: source.contains("(?P<hit>") || source.contains("(?<hit>"),
+            has_hit_group: has_hit_group(&source),
             also_groups,
             source,
             rule,
             max_len,
-            regex: OnceLock::new(),
+            regex: regex.map_or_else(OnceLock::new, OnceLock::from),
         }
     }
 
-    /// The regex-automata engine rather than `regex::Regex`: it searches a range of a text
-    /// with look-around (`^`, `\b`) still seeing the whole text.
     pub fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
-            // Explicit groups cost search time; only a `hit` group is ever read.
-            let captures = if self.has_hit_group {
-                WhichCaptures::All
-            } else {
-                WhichCaptures::Implicit
-            };
-            Regex::builder()
-                .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-                .configure(
-                    Regex::config()
-                        .nfa_size_limit(Some(64 << 20))
-                        .which_captures(captures)
-                        // Patterns run only where their anchors occur, mostly in small
-                        // windows: a prefilter found nothing faster there (BENCHMARKS.md), but
-                        // cost a third of the build time and 10 MiB over all patterns.
-                        .auto_prefilter(false)
-                        // Only capture searches (`hit` groups, rare) use these; the PikeVM
-                        // does them.
-                        .onepass(false)
-                        .backtrack(false),
-                )
-                .build(&self.source)
-                .expect("pattern syntax checked at load")
+            build_regex(&self.source).expect("every pattern is built once when its pack loads")
         })
     }
 
@@ -229,6 +212,40 @@ impl Pattern {
             .filter(|span| !span.is_empty())
             .map_or(found, |span| span.range())
     }
+}
+
+fn has_hit_group(source: &str) -> bool {
+    source.contains("(?P<hit>") || source.contains("(?<hit>")
+}
+
+/// Builds a pattern's regex, the same way for checking a pack and for matching. The
+/// regex-automata engine rather than `regex::Regex`: it searches a range of a text with
+/// look-around (`^`, `\b`) still seeing the whole text.
+pub(crate) fn build_regex(source: &str) -> Result<Regex, Box<regex_automata::meta::BuildError>> {
+    // Explicit groups cost search time; only a `hit` group is ever read.
+    let captures = if has_hit_group(source) {
+        WhichCaptures::All
+    } else {
+        WhichCaptures::Implicit
+    };
+    Regex::builder()
+        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+        .configure(
+            Regex::config()
+                .nfa_size_limit(Some(64 << 20))
+                .which_captures(captures)
+                // Patterns run only where their anchors occur, mostly in small windows: a
+                // prefilter found nothing faster there (BENCHMARKS.md), but cost a third of
+                // the build time and 10 MiB over all patterns.
+                .auto_prefilter(false)
+                // The one-pass DFA only serves anchored searches (here: reading a `hit`
+                // group, rare). The backtracker stays: it is the fast fallback on short texts
+                // when the lazy DFA gives up (a Unicode `\b` on Chinese text, a thrashing
+                // cache), ahead of the PikeVM.
+                .onepass(false),
+        )
+        .build(source)
+        .map_err(Box::new)
 }
 
 /// All loaded rules, compiled. Serializable: the built-in packs are compiled at build time
@@ -313,7 +330,7 @@ impl RuleSet {
                 allow_patterns: m
                     .allow_patterns
                     .iter()
-                    .map(|source| Pattern::new(source.clone(), 0, None, 0))
+                    .map(|source| Pattern::new(source.clone(), 0, None, 0, None))
                     .collect(),
             }
         }));
@@ -378,7 +395,12 @@ fn compile_view(
                 .clone();
             add(literal, Use::Rule { rule, role });
         }
-        for (source, anchors) in m.patterns.iter().zip(&m.pattern_anchors) {
+        for ((source, anchors), regex) in m.patterns.iter().zip(&m.pattern_anchors).zip(
+            m.pattern_regexes
+                .iter()
+                .map(Some)
+                .chain(std::iter::repeat(None)),
+        ) {
             let pattern = patterns.len() as u32;
             let (max_len, also_groups) = match anchors {
                 Some(anchors) => {
@@ -397,7 +419,13 @@ fn compile_view(
                     (None, 0)
                 }
             };
-            patterns.push(Pattern::new(source.clone(), rule, max_len, also_groups));
+            patterns.push(Pattern::new(
+                source.clone(),
+                rule,
+                max_len,
+                also_groups,
+                regex.cloned(),
+            ));
         }
     }
     let literals = (!literals.is_empty()).then(|| LiteralMatcher::new(&literals));

@@ -112,6 +112,8 @@ pub struct RuleMatch {
     pub patterns: Vec<String>,
     /// For each pattern, the literals every match contains (`None`: run it on every block).
     pub pattern_anchors: Vec<Option<super::compile::Anchors>>,
+    /// Each pattern, built: building is what finds a pattern too large for the engine.
+    pub pattern_regexes: Vec<regex_automata::meta::Regex>,
     /// Each group must have one phrase present in the sentence (or within `within` characters).
     pub requires: Vec<Vec<String>>,
     pub within: Option<usize>,
@@ -231,7 +233,11 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             digits: raw_rule.digits,
         };
         // Each pattern is parsed once: to check it, and to find its anchor literals.
-        type Checked = (String, Option<super::compile::Anchors>);
+        type Checked = (
+            String,
+            Option<super::compile::Anchors>,
+            regex_automata::meta::Regex,
+        );
         // Parsing and anchor extraction dominate loading: spread them over the threads.
         // Allow patterns only run on candidates, so they need no anchors.
         let compile_patterns = |list: &[Spanned<String>],
@@ -252,7 +258,19 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                             let anchors = with_anchors
                                 .then(|| super::compile::anchors_of(&hir))
                                 .flatten();
-                            Ok((expanded, anchors))
+                            let regex = super::compile::build_regex(&expanded).map_err(|e| {
+                                error(
+                                    Some(pattern.span()),
+                                    match std::error::Error::source(&*e) {
+                                        Some(cause) => {
+                                            format!("pattern cannot be compiled: {e}: {cause}")
+                                        }
+                                        None => format!("pattern cannot be compiled: {e}"),
+                                    },
+                                    Some("bound its repetitions or split it into several patterns"),
+                                )
+                            })?;
+                            Ok((expanded, anchors, regex))
                         }
                         Err(e) => Err(error(
                             Some(pattern.span()),
@@ -268,12 +286,17 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                 .into_iter()
                 .collect() // the first error in file order, whichever thread found it
         };
-        let (patterns, pattern_anchors) = compile_patterns(&raw_rule.patterns, true)?
-            .into_iter()
-            .unzip();
+        let mut patterns = Vec::new();
+        let mut pattern_anchors = Vec::new();
+        let mut pattern_regexes = Vec::new();
+        for (source, anchors, regex) in compile_patterns(&raw_rule.patterns, true)? {
+            patterns.push(source);
+            pattern_anchors.push(anchors);
+            pattern_regexes.push(regex);
+        }
         let allow_patterns = compile_patterns(&raw_rule.allow_patterns, false)?
             .into_iter()
-            .map(|(source, _)| source)
+            .map(|(source, _, _)| source)
             .collect();
         let mut requires = Vec::new();
         for group in &raw_rule.requires {
@@ -287,6 +310,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             phrases: expand(&raw_rule.phrases)?,
             patterns,
             pattern_anchors,
+            pattern_regexes,
             requires,
             within: raw_rule.within,
             unless: expand(&raw_rule.unless)?,
@@ -565,6 +589,11 @@ mod tests {
         let (message, at) = error_at(&rule("patterns = ['(unclosed']"));
         assert!(message.starts_with("invalid regex"), "{message}");
         assert_eq!(at, "'(unclosed'");
+
+        // Valid syntax, but too large to build: refused at load, not a panic while linting.
+        let (message, at) = error_at(&rule(r"patterns = ['微信号(?:\w{0,200}){0,200}']"));
+        assert!(message.contains("pattern cannot be compiled"), "{message}");
+        assert_eq!(at, r"'微信号(?:\w{0,200}){0,200}'");
 
         let (message, at) = error_at(&rule("phrases = [\"a\"]\nbogus = 1"));
         assert!(message.contains("unknown field `bogus`"), "{message}");
