@@ -47,8 +47,11 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     let mut document_frames = Vec::new();
     if uses_sections {
         for block in blocks.iter().filter(|b| b.scopes.contains(Scope::Title)) {
-            for (normalized, matches) in match_views(rules, block) {
-                section_frames(&normalized.text, &matches, &mut document_frames);
+            let views = match_views(rules, block);
+            if !sensational(rules, block, &views) {
+                for (normalized, matches) in &views {
+                    section_frames(&normalized.text, matches, &mut document_frames);
+                }
             }
         }
     }
@@ -57,8 +60,10 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
         let views = match_views(rules, block);
         if uses_sections {
             sections.enter(block, |frames| {
-                for (normalized, matches) in &views {
-                    section_frames(&normalized.text, matches, frames);
+                if !sensational(rules, block, &views) {
+                    for (normalized, matches) in &views {
+                        section_frames(&normalized.text, matches, frames);
+                    }
                 }
             });
         }
@@ -90,6 +95,17 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     sort_diagnostics(rules, &mut diagnostics);
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
     diagnostics
+}
+
+/// Whether a rule that voids section frames flags `block` (a title or heading): such a title
+/// is sensational, and the warning words it borrows (曝光, 提醒) frame nothing.
+fn sensational(rules: &RuleSet, block: &Block, views: &[(Rc<Normalized>, BlockMatches)]) -> bool {
+    rules.conditions.iter().any(|c| c.voids_section_frames)
+        && views.iter().any(|(normalized, matches)| {
+            accept(rules, block, normalized, matches.clone(), &[])
+                .iter()
+                .any(|found| rules.conditions[found.rule as usize].voids_section_frames)
+        })
 }
 
 /// A block normalized once per view the rules use, and matched by each automaton (a view's

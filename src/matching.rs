@@ -26,7 +26,7 @@ pub struct ContextHit {
     pub range: Range<usize>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BlockMatches {
     pub candidates: Vec<Candidate>,
     pub context: Vec<ContextHit>,

@@ -431,6 +431,43 @@ phrases = ["保本保息"]
         assert_eq!(lines("# 不少骗局这样开头\n\n稳赚不赔。\n"), []);
     }
 
+    /// A title or heading flagged by a rule that voids section frames frames nothing.
+    #[test]
+    fn a_sensational_title_or_heading_frames_nothing() {
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
+id = "ads.claim"
+category = "ads"
+severity = "warning"
+phrases = ["稳赚不赔"]
+unless_section = ["曝光"]
+[[rule]]
+id = "bait.shock"
+category = "bait"
+severity = "warning"
+scopes = ["title", "heading"]
+phrases = ["震惊"]
+voids_section_frames = true
+"#,
+        );
+        let ids = |markdown: &str| -> Vec<String> {
+            let extracted = crate::extract::extract(markdown, crate::extract::Format::Markdown);
+            crate::lint::lint_blocks(&rules, markdown, &extracted.blocks)
+                .iter()
+                .map(|d| rules.rules[d.rule].id.clone())
+                .collect()
+        };
+        assert_eq!(ids("# 理财骗局曝光\n\n稳赚不赔。\n"), Vec::<String>::new());
+        assert_eq!(
+            ids("# 震惊！散户赚钱的秘密终于曝光\n\n稳赚不赔。\n"),
+            ["bait.shock", "ads.claim"]
+        );
+        assert_eq!(
+            ids("## 震惊！秘密曝光\n\n稳赚不赔。\n"),
+            ["bait.shock", "ads.claim"]
+        );
+    }
+
     #[test]
     fn quoted_phrases_are_mentions_unless_a_rule_names_the_quote_scope() {
         let rules = crate::rules::test_support::rule_set(

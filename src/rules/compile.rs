@@ -54,6 +54,8 @@ pub struct Conditions {
     /// The rule names `unless_section` frames.
     pub has_section_frames: bool,
     pub frame_within: Option<usize>,
+    /// A title or heading this rule flags opens no section frame.
+    pub voids_section_frames: bool,
     pub validator: Option<Validator>,
     pub separators: bool,
     /// Applies inside quotation marks too (see `RuleMatch::quoted_phrases`).
@@ -324,6 +326,7 @@ impl RuleSet {
                 has_unless: !m.unless.is_empty() || !m.unless_after.is_empty(),
                 has_section_frames: !m.unless_section.is_empty(),
                 frame_within: m.frame_within,
+                voids_section_frames: m.voids_section_frames,
                 validator: m.validator,
                 separators: m.separators,
                 quoted_phrases: m.quoted_phrases,

@@ -88,6 +88,8 @@ struct RawRule {
     unless_section: Vec<Spanned<String>>,
     frame_within: Option<usize>,
     #[serde(default)]
+    voids_section_frames: bool,
+    #[serde(default)]
     allow: Vec<Spanned<String>>,
     #[serde(default)]
     allow_patterns: Vec<Spanned<String>>,
@@ -126,6 +128,9 @@ pub struct RuleMatch {
     pub unless_section: Vec<String>,
     /// When set, a frame cancels the match only within this many characters of it.
     pub frame_within: Option<usize>,
+    /// A title or heading this rule flags opens no section frame: a sensational title
+    /// (震惊！…秘密终于曝光) is not a warning article's, whatever words it borrows.
+    pub voids_section_frames: bool,
     /// A phrase that covers the match cancels it.
     pub allow: Vec<String>,
     /// A regex match that covers the match cancels it (for allow lists too large to expand).
@@ -317,6 +322,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             unless_after: expand(&raw_rule.unless_after)?,
             unless_section: expand(&raw_rule.unless_section)?,
             frame_within: raw_rule.frame_within,
+            voids_section_frames: raw_rule.voids_section_frames,
             allow: expand(&raw_rule.allow)?,
             allow_patterns,
             validator: raw_rule.validator,
