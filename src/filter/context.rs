@@ -384,6 +384,15 @@ mod tests {
         assert!(!quoted("“这一段引号没有闭合，保本高收益", "保本高收益"));
     }
 
+    /// (line, rule id) of every diagnostic `rules` give on a Markdown document.
+    fn findings(rules: &crate::rules::RuleSet, markdown: &str) -> Vec<(usize, String)> {
+        let extracted = crate::extract::extract(markdown, crate::extract::Format::Markdown);
+        crate::lint::lint_blocks(rules, markdown, &extracted.blocks)
+            .iter()
+            .map(|d| (d.start.line, rules.rules[d.rule].id.clone()))
+            .collect()
+    }
+
     #[test]
     fn section_frames_in_the_title_or_a_heading_cancel_hits_in_their_section() {
         let rules = crate::rules::test_support::rule_set(
@@ -400,13 +409,7 @@ severity = "warning"
 phrases = ["保本保息"]
 "#,
         );
-        let lines = |markdown: &str| -> Vec<(usize, String)> {
-            let extracted = crate::extract::extract(markdown, crate::extract::Format::Markdown);
-            crate::lint::lint_blocks(&rules, markdown, &extracted.blocks)
-                .iter()
-                .map(|d| (d.start.line, rules.rules[d.rule].id.clone()))
-                .collect()
-        };
+        let lines = |markdown: &str| findings(&rules, markdown);
         let claim = |line| (line, "ads.claim".to_string());
         // A heading frames its own section, up to the next heading.
         assert_eq!(
@@ -451,10 +454,9 @@ voids_section_frames = true
 "#,
         );
         let ids = |markdown: &str| -> Vec<String> {
-            let extracted = crate::extract::extract(markdown, crate::extract::Format::Markdown);
-            crate::lint::lint_blocks(&rules, markdown, &extracted.blocks)
-                .iter()
-                .map(|d| rules.rules[d.rule].id.clone())
+            findings(&rules, markdown)
+                .into_iter()
+                .map(|(_, id)| id)
                 .collect()
         };
         assert_eq!(ids("# 理财骗局曝光\n\n稳赚不赔。\n"), Vec::<String>::new());
