@@ -227,6 +227,17 @@ fn covered_by(regex: &regex_automata::meta::Regex, text: &str, range: &Range<usi
         .any(|m| m.end() >= range.end)
 }
 
+/// A frame that is an opening quotation mark (所谓“日赚三百”) holds only while its quotation is
+/// open: after 有个“娱乐厅”， the sentence is the author's own words again.
+fn still_open(text: &str, frame: &Range<usize>, at: usize) -> bool {
+    let closing = match &text[frame.clone()] {
+        "“" => '”',
+        "‘" => '’',
+        _ => return true,
+    };
+    !text[frame.end..at].contains(closing)
+}
+
 fn context_of(context: &[ContextHit], rule: u32) -> &[ContextHit] {
     let start = context.partition_point(|c| c.rule < rule);
     let end = context.partition_point(|c| c.rule <= rule);
@@ -335,6 +346,7 @@ fn context_allows(
                     && conditions
                         .frame_within
                         .is_none_or(|n| chars_between(text, hit.range.end, range.start) <= n)
+                    && still_open(text, &hit.range, range.start)
             }
             Role::UnlessAfter => {
                 hit.range.start >= range.end
@@ -514,5 +526,23 @@ allow_patterns = ['{scope}第一(次|个|批|季度)']
         assert_eq!(hits("销量全国第一"), 1);
         assert_eq!(hits("这是全国第一次举办"), 0);
         assert_eq!(hits("全网第一批用户，全国第一品牌"), 1);
+    }
+
+    /// An opening quotation mark as a frame holds only until its quotation closes.
+    #[test]
+    fn a_quotation_mark_frames_only_while_the_quotation_is_open() {
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
+id = "gamble.games"
+category = "gamble"
+severity = "warning"
+phrases = ["百家乐都有"]
+unless = ["“"]
+"#,
+        );
+        let hits = |text: &str| lint_snippet(&rules, text, ScopeSet::ALL).len();
+        assert_eq!(hits("群里有个“娱乐厅”，押大小、百家乐都有"), 1);
+        assert_eq!(hits("群里有个「娱乐厅」，押大小、百家乐都有"), 1);
+        assert_eq!(hits("骗子的话术是“押大小、百家乐都有，赢了随时提现"), 0);
     }
 }
