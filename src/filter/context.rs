@@ -227,15 +227,18 @@ fn covered_by(regex: &regex_automata::meta::Regex, text: &str, range: &Range<usi
         .any(|m| m.end() >= range.end)
 }
 
-/// A frame that is an opening quotation mark (所谓“日赚三百”) holds only while its quotation is
-/// open: after 有个“娱乐厅”， the sentence is the author's own words again.
-fn still_open(text: &str, frame: &Range<usize>, at: usize) -> bool {
-    let closing = match &text[frame.clone()] {
-        "“" => '”',
-        "‘" => '’',
-        _ => return true,
-    };
-    !text[frame.end..at].contains(closing)
+/// A frame that is a quotation mark holds only across its own quotation: an opening mark
+/// before the hit (所谓“日赚三百”) while the quotation is still open at the hit, a closing mark
+/// after it while no other quotation opened in between. After 有个“娱乐厅”， the sentence is
+/// the author's own words again.
+fn quotation_holds(text: &str, frame: &Range<usize>, hit: &Range<usize>) -> bool {
+    match &text[frame.clone()] {
+        "“" => !text[frame.end..hit.start].contains('”'),
+        "‘" => !text[frame.end..hit.start].contains('’'),
+        "”" => !text[hit.end..frame.start].contains('“'),
+        "’" => !text[hit.end..frame.start].contains('‘'),
+        _ => true,
+    }
 }
 
 fn context_of(context: &[ContextHit], rule: u32) -> &[ContextHit] {
@@ -346,7 +349,7 @@ fn context_allows(
                     && conditions
                         .frame_within
                         .is_none_or(|n| chars_between(text, hit.range.end, range.start) <= n)
-                    && still_open(text, &hit.range, range.start)
+                    && quotation_holds(text, &hit.range, range)
             }
             Role::UnlessAfter => {
                 hit.range.start >= range.end
@@ -354,6 +357,7 @@ fn context_allows(
                     && conditions
                         .frame_within
                         .is_none_or(|n| chars_between(text, range.end, hit.range.start) <= n)
+                    && quotation_holds(text, &hit.range, range)
             }
             // Section frames act through the block that opens the section (see `accept`).
             Role::Phrase | Role::Requires(_) | Role::SectionFrame => false,
@@ -530,7 +534,7 @@ allow_patterns = ['{scope}第一(次|个|批|季度)']
 
     /// An opening quotation mark as a frame holds only until its quotation closes.
     #[test]
-    fn a_quotation_mark_frames_only_while_the_quotation_is_open() {
+    fn an_opening_quotation_mark_frames_only_while_its_quotation_is_open() {
         let rules = crate::rules::test_support::rule_set(
             r#"[[rule]]
 id = "gamble.games"
@@ -544,5 +548,22 @@ unless = ["“"]
         assert_eq!(hits("群里有个“娱乐厅”，押大小、百家乐都有"), 1);
         assert_eq!(hits("群里有个「娱乐厅」，押大小、百家乐都有"), 1);
         assert_eq!(hits("骗子的话术是“押大小、百家乐都有，赢了随时提现"), 0);
+    }
+
+    /// A closing quotation mark as a frame holds only if the hit is inside that quotation.
+    #[test]
+    fn a_closing_quotation_mark_frames_only_its_own_quotation() {
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
+id = "gamble.games"
+category = "gamble"
+severity = "warning"
+phrases = ["百家乐都有"]
+unless_after = ["”"]
+"#,
+        );
+        let hits = |text: &str| lint_snippet(&rules, text, ScopeSet::ALL).len();
+        assert_eq!(hits("押大小、百家乐都有，进群找“管理”"), 1);
+        assert_eq!(hits("押大小、百家乐都有，赢了随时提现”这类话术"), 0);
     }
 }
