@@ -532,38 +532,29 @@ allow_patterns = ['{scope}第一(次|个|批|季度)']
         assert_eq!(hits("全网第一批用户，全国第一品牌"), 1);
     }
 
-    /// An opening quotation mark as a frame holds only until its quotation closes.
+    /// A quotation mark as a frame holds only across its own quotation: an opening one until
+    /// the quotation closes, a closing one if the hit is inside that quotation.
     #[test]
-    fn an_opening_quotation_mark_frames_only_while_its_quotation_is_open() {
-        let rules = crate::rules::test_support::rule_set(
-            r#"[[rule]]
-id = "gamble.games"
-category = "gamble"
-severity = "warning"
-phrases = ["百家乐都有"]
-unless = ["“"]
-"#,
+    fn a_quotation_mark_frames_only_its_own_quotation() {
+        let hits = |frame: &str, text: &str| {
+            let rules = crate::rules::test_support::rule_set(&format!(
+                "[[rule]]\nid = \"gamble.games\"\ncategory = \"gamble\"\nseverity = \"warning\"\n\
+                 phrases = [\"百家乐都有\"]\n{frame}\n"
+            ));
+            lint_snippet(&rules, text, ScopeSet::ALL).len()
+        };
+        let opening = "unless = [\"“\"]";
+        assert_eq!(hits(opening, "群里有个“娱乐厅”，押大小、百家乐都有"), 1);
+        assert_eq!(hits(opening, "群里有个「娱乐厅」，押大小、百家乐都有"), 1);
+        assert_eq!(
+            hits(opening, "骗子的话术是“押大小、百家乐都有，赢了随时提现"),
+            0
         );
-        let hits = |text: &str| lint_snippet(&rules, text, ScopeSet::ALL).len();
-        assert_eq!(hits("群里有个“娱乐厅”，押大小、百家乐都有"), 1);
-        assert_eq!(hits("群里有个「娱乐厅」，押大小、百家乐都有"), 1);
-        assert_eq!(hits("骗子的话术是“押大小、百家乐都有，赢了随时提现"), 0);
-    }
-
-    /// A closing quotation mark as a frame holds only if the hit is inside that quotation.
-    #[test]
-    fn a_closing_quotation_mark_frames_only_its_own_quotation() {
-        let rules = crate::rules::test_support::rule_set(
-            r#"[[rule]]
-id = "gamble.games"
-category = "gamble"
-severity = "warning"
-phrases = ["百家乐都有"]
-unless_after = ["”"]
-"#,
+        let closing = "unless_after = [\"”\"]";
+        assert_eq!(hits(closing, "押大小、百家乐都有，进群找“管理”"), 1);
+        assert_eq!(
+            hits(closing, "押大小、百家乐都有，赢了随时提现”这类话术"),
+            0
         );
-        let hits = |text: &str| lint_snippet(&rules, text, ScopeSet::ALL).len();
-        assert_eq!(hits("押大小、百家乐都有，进群找“管理”"), 1);
-        assert_eq!(hits("押大小、百家乐都有，赢了随时提现”这类话术"), 0);
     }
 }
