@@ -43,12 +43,13 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
     let uses_sections = rules.conditions.iter().any(|c| c.has_section_frames);
+    let voids_frames = rules.conditions.iter().any(|c| c.voids_section_frames);
     // Frames in a title hold for the whole document, frames in a heading for its section.
     let mut document_frames = Vec::new();
     if uses_sections {
         for block in blocks.iter().filter(|b| b.scopes.contains(Scope::Title)) {
             let views = match_views(rules, block);
-            if !sensational(rules, block, &views) {
+            if !(voids_frames && sensational(rules, block, &views)) {
                 for (normalized, matches) in &views {
                     section_frames(&normalized.text, matches, &mut document_frames);
                 }
@@ -60,7 +61,7 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
         let views = match_views(rules, block);
         if uses_sections {
             sections.enter(block, |frames| {
-                if !sensational(rules, block, &views) {
+                if !(voids_frames && sensational(rules, block, &views)) {
                     for (normalized, matches) in &views {
                         section_frames(&normalized.text, matches, frames);
                     }
@@ -100,12 +101,11 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
 /// Whether a rule that voids section frames flags `block` (a title or heading): such a title
 /// is sensational, and the warning words it borrows (曝光, 提醒) frame nothing.
 fn sensational(rules: &RuleSet, block: &Block, views: &[(Rc<Normalized>, BlockMatches)]) -> bool {
-    rules.conditions.iter().any(|c| c.voids_section_frames)
-        && views.iter().any(|(normalized, matches)| {
-            accept(rules, block, normalized, matches.clone(), &[])
-                .iter()
-                .any(|found| rules.conditions[found.rule as usize].voids_section_frames)
-        })
+    views.iter().any(|(normalized, matches)| {
+        accept(rules, block, normalized, matches.clone(), &[])
+            .iter()
+            .any(|found| rules.conditions[found.rule as usize].voids_section_frames)
+    })
 }
 
 /// A block normalized once per view the rules use, and matched by each automaton (a view's

@@ -398,12 +398,12 @@ fn compile_view(
                 .clone();
             add(literal, Use::Rule { rule, role });
         }
-        for ((source, anchors), regex) in m.patterns.iter().zip(&m.pattern_anchors).zip(
-            m.pattern_regexes
-                .iter()
-                .map(Some)
-                .chain(std::iter::repeat(None)),
-        ) {
+        for ((source, anchors), regex) in m
+            .patterns
+            .iter()
+            .zip(&m.pattern_anchors)
+            .zip(&m.pattern_regexes)
+        {
             let pattern = patterns.len() as u32;
             let (max_len, also_groups) = match anchors {
                 Some(anchors) => {
@@ -427,7 +427,7 @@ fn compile_view(
                 rule,
                 max_len,
                 also_groups,
-                regex.cloned(),
+                Some(regex.clone()),
             ));
         }
     }
