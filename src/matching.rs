@@ -2,14 +2,15 @@
 //!
 //! One overlapping pass of the literal automaton finds every phrase, every context term and
 //! every pattern anchor at once; then only the patterns whose anchors occurred (and those
-//! without anchors) run — and only when their other required parts occurred too, and a
-//! pattern with bounded matches only near its anchors.
+//! without anchors) run — and only when their other required parts occurred too: a pattern
+//! whose matches start with its anchors only tried, anchored, at them; another with bounded
+//! matches searched only near them.
 
 use std::ops::Range;
 
-use regex_automata::Input;
+use regex_automata::{Anchored, Input};
 
-use crate::rules::compile::{Role, Use, ViewMatcher};
+use crate::rules::compile::{Pattern, Role, Use, ViewMatcher};
 
 /// A possible finding: a rule's phrase or pattern matched at `range` of the normalized text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,10 +59,15 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
                         range: range.clone(),
                     }),
                     Use::Also { pattern, group } => also_found.push((pattern, group)),
-                    Use::Anchor { pattern } => windows.push((
-                        pattern,
-                        search_window(text, &range, matcher.patterns[pattern as usize].max_len),
-                    )),
+                    Use::Anchor { pattern } => {
+                        let pattern_matcher = &matcher.patterns[pattern as usize];
+                        let place = if pattern_matcher.starts_at_anchor {
+                            range.clone()
+                        } else {
+                            search_window(text, &range, pattern_matcher.max_len)
+                        };
+                        windows.push((pattern, place));
+                    }
                 }
             }
         });
@@ -69,30 +75,75 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
     also_found.sort_unstable();
     also_found.dedup();
     windows.sort_unstable_by_key(|(pattern, window)| (*pattern, window.start));
-    let mut windows = windows.into_iter().peekable();
-    while let Some((index, mut window)) = windows.next() {
-        // Overlapping windows merge, so no match is found twice or cut in two.
-        while let Some((_, next)) =
-            windows.next_if(|(p, next)| *p == index && next.start <= window.end)
-        {
-            window.end = window.end.max(next.end);
-        }
+    for places in windows.chunk_by(|a, b| a.0 == b.0) {
+        let index = places[0].0;
         let pattern = &matcher.patterns[index as usize];
         let groups_found = also_found.partition_point(|&(p, _)| p <= index)
             - also_found.partition_point(|&(p, _)| p < index);
         if groups_found < pattern.also_groups as usize {
             continue; // a required part is missing from the block
         }
-        for m in pattern.regex().find_iter(Input::new(text).range(window)) {
-            if !m.is_empty() {
-                found.candidates.push(Candidate {
-                    rule: pattern.rule,
-                    range: pattern.reported_span(text, m.range()),
-                });
-            }
+        let places = places.iter().map(|(_, place)| place.clone());
+        let mut report = |m: Range<usize>| {
+            found.candidates.push(Candidate {
+                rule: pattern.rule,
+                range: pattern.reported_span(text, m),
+            })
+        };
+        if pattern.starts_at_anchor {
+            matches_from_starts(pattern, text, places, &mut report);
+        } else {
+            matches_in_windows(pattern, text, places, &mut report);
         }
     }
     found
+}
+
+/// Finds the pattern's matches within `windows` (sorted by start). Overlapping windows merge,
+/// so no match is found twice or cut in two.
+fn matches_in_windows(
+    pattern: &Pattern,
+    text: &str,
+    windows: impl Iterator<Item = Range<usize>>,
+    report: &mut impl FnMut(Range<usize>),
+) {
+    let mut windows = windows.peekable();
+    while let Some(mut window) = windows.next() {
+        while let Some(next) = windows.next_if(|next| next.start <= window.end) {
+            window.end = window.end.max(next.end);
+        }
+        for m in pattern.regex().find_iter(Input::new(text).range(window)) {
+            if !m.is_empty() {
+                report(m.range());
+            }
+        }
+    }
+}
+
+/// Finds the pattern's matches starting at its anchors' occurrences (sorted by start): what a
+/// search of the whole text finds, since every match starts at an anchor. Each start is tried
+/// once, anchored, unless it lies inside the last match found.
+fn matches_from_starts(
+    pattern: &Pattern,
+    text: &str,
+    anchors: impl Iterator<Item = Range<usize>>,
+    report: &mut impl FnMut(Range<usize>),
+) {
+    let mut resume = 0;
+    for anchor in anchors {
+        if anchor.start < resume {
+            continue;
+        }
+        resume = anchor.start + 1;
+        let end = search_window(text, &anchor, pattern.max_len).end;
+        let input = Input::new(text)
+            .range(anchor.start..end)
+            .anchored(Anchored::Yes);
+        if let Some(m) = pattern.regex().search(&input).filter(|m| !m.is_empty()) {
+            resume = m.end();
+            report(m.range());
+        }
+    }
 }
 
 /// The part of `text` a match containing the anchor at `anchor` can cover: `max_len` bytes
@@ -128,8 +179,8 @@ mod tests {
         ranges
     }
 
-    /// Searching only near anchors finds exactly what a search of the whole block finds,
-    /// look-around at the block's edges included.
+    /// Searching only near anchors, or only from them, finds exactly what a search of the
+    /// whole block finds, look-around at the block's edges included.
     #[test]
     fn windowed_search_equals_whole_block_search() {
         let rules = rule_set(
@@ -143,6 +194,8 @@ patterns = ['(?:^|[^a-z])(?:vx|薇信)[:]?[0-9]{3,6}(?:$|[^0-9])', '转发[^。]
         );
         let view = &rules.views[0];
         assert!(view.patterns.iter().all(|p| p.max_len.is_some()));
+        let starts: Vec<bool> = view.patterns.iter().map(|p| p.starts_at_anchor).collect();
+        assert_eq!(starts, [false, true], "both ways of searching are tested");
         let texts = [
             "vx123456",
             "加vx:1234，或者薇信:998877。另外abvx123不算",

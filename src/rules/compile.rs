@@ -167,6 +167,8 @@ pub struct Pattern {
     has_hit_group: bool,
     /// How many further required sets must occur in a block before the pattern runs there.
     pub also_groups: u8,
+    /// Every match begins with one of the pattern's anchors ([`Anchors::starts_match`]).
+    pub starts_at_anchor: bool,
     #[serde(skip)]
     regex: OnceLock<Regex>,
 }
@@ -178,11 +180,13 @@ impl Pattern {
         rule: u32,
         max_len: Option<usize>,
         also_groups: u8,
+        starts_at_anchor: bool,
         regex: Option<Regex>,
     ) -> Pattern {
         Pattern {
             has_hit_group: has_hit_group(&source),
             also_groups,
+            starts_at_anchor,
             source,
             rule,
             max_len,
@@ -333,7 +337,7 @@ impl RuleSet {
                 allow_patterns: m
                     .allow_patterns
                     .iter()
-                    .map(|source| Pattern::new(source.clone(), 0, None, 0, None))
+                    .map(|source| Pattern::new(source.clone(), 0, None, 0, false, None))
                     .collect(),
             }
         }));
@@ -405,7 +409,7 @@ fn compile_view(
             .zip(&m.pattern_regexes)
         {
             let pattern = patterns.len() as u32;
-            let (max_len, also_groups) = match anchors {
+            let (max_len, also_groups, starts_at_anchor) = match anchors {
                 Some(anchors) => {
                     for anchor in &anchors.literals {
                         add(anchor.clone(), Use::Anchor { pattern });
@@ -415,11 +419,15 @@ fn compile_view(
                             add(literal.clone(), Use::Also { pattern, group });
                         }
                     }
-                    (anchors.max_len, anchors.also.len() as u8)
+                    (
+                        anchors.max_len,
+                        anchors.also.len() as u8,
+                        anchors.starts_match,
+                    )
                 }
                 None => {
                     unanchored.push(pattern);
-                    (None, 0)
+                    (None, 0, false)
                 }
             };
             patterns.push(Pattern::new(
@@ -427,6 +435,7 @@ fn compile_view(
                 rule,
                 max_len,
                 also_groups,
+                starts_at_anchor,
                 Some(regex.clone()),
             ));
         }
@@ -455,15 +464,19 @@ fn uncaptured(mut hir: &regex_syntax::hir::Hir) -> &regex_syntax::hir::Hir {
     hir
 }
 
-/// Literals of which every match of a pattern contains one (see [`anchors_of`]).
+/// A pattern's anchors (see [`anchors_of`]), each literal set sorted.
 #[cfg(test)]
-fn anchors(pattern: &str) -> Option<Vec<String>> {
+fn anchors(pattern: &str) -> Option<Anchors> {
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
         .parse(pattern)
         .ok()?;
-    anchors_of(&hir).map(|anchors| anchors.literals)
+    anchors_of(&hir).map(|mut anchors| {
+        anchors.literals.sort();
+        anchors.also.iter_mut().for_each(|set| set.sort());
+        anchors
+    })
 }
 
 /// Where a pattern can match: near an occurrence of one of its literals.
@@ -471,6 +484,9 @@ fn anchors(pattern: &str) -> Option<Vec<String>> {
 pub struct Anchors {
     /// Every match contains one of these.
     pub literals: Vec<String>,
+    /// Every match begins with one of `literals`: the regex then only tries to match, anchored,
+    /// where one occurs — a few steps where no match starts, instead of a search of a window.
+    pub starts_match: bool,
     /// The longest match in bytes, when bounded: a match containing an anchor found at `p..q`
     /// lies within `q - max_len .. p + max_len`, so the regex only searches there.
     pub max_len: Option<usize>,
@@ -498,7 +514,17 @@ pub(crate) fn anchors_of(hir: &regex_syntax::hir::Hir) -> Option<Anchors> {
             best
         }
     })?;
-    let best = sets.swap_remove(best);
+    // Starting a match at each of the prefixes costs far less than searching a window around
+    // a rarer literal, unless the prefixes are shorter than a Chinese character (digits, a
+    // Latin letter) and the rarer literal is not.
+    let (best, starts_match) = match prefix_set(hir) {
+        Some(prefixes)
+            if prefixes.shortest_bytes >= sets[best].shortest_bytes.min(SELECTIVE_START_BYTES) =>
+        {
+            (prefixes, true)
+        }
+        _ => (sets.swap_remove(best), false),
+    };
     sets.retain(|set| {
         set.shortest_bytes >= SELECTIVE_BYTES
             && set.literals.len() <= MAX_ALSO_LITERALS
@@ -510,9 +536,29 @@ pub(crate) fn anchors_of(hir: &regex_syntax::hir::Hir) -> Option<Anchors> {
     sets.truncate(MAX_ALSO);
     Some(Anchors {
         literals: best.literals,
+        starts_match,
         max_len: hir.properties().maximum_len(),
         also: sets.into_iter().map(|set| set.literals).collect(),
     })
+}
+
+/// Prefixes this short or longer (one Chinese character) are worth starting matches at.
+const SELECTIVE_START_BYTES: usize = 3;
+
+/// The literals every match of `hir` begins with, when there are few enough.
+fn prefix_set(hir: &regex_syntax::hir::Hir) -> Option<LiteralSet> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut extractor = Extractor::new();
+    extractor
+        .kind(ExtractKind::Prefix)
+        .limit_total(MAX_ANCHORS * 4);
+    let seq = extractor.extract(hir);
+    // Cut to two Chinese characters, past which a prefix is hardly rarer: a cross product of
+    // alternatives then collapses to its few distinct starts.
+    LiteralSet::new(seq.literals()?.iter().map(|l| {
+        let bytes = l.as_bytes();
+        &bytes[..bytes.len().min(SELECTIVE_BYTES)]
+    }))
 }
 
 /// A candidate anchor set, with what makes it selective.
@@ -635,69 +681,72 @@ mod tests {
 
     #[test]
     fn anchors_are_prefixes_or_suffixes_every_match_has() {
-        let set = |words: &[&str]| -> Option<Vec<String>> {
-            let mut set: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-            set.sort();
-            Some(set)
+        // (literals, whether every match starts with one) for a pattern's anchors.
+        let anchored = |pattern: &str| anchors(pattern).map(|a| (a.literals, a.starts_match));
+        let words = |words: &[&str]| -> Vec<String> {
+            let mut words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            words.sort();
+            words
         };
-        let sorted = |pattern: &str| {
-            anchors(pattern).map(|mut set| {
-                set.sort();
-                set
-            })
-        };
+        let starts = |w: &[&str]| Some((words(w), true));
+        let within = |w: &[&str]| Some((words(w), false));
         assert_eq!(
-            sorted("(?:转发|分享)[^。]{0,10}(?:领|得)"),
-            set(&["转发", "分享"])
+            anchored("(?:转发|分享)[^。]{0,10}(?:领|得)"),
+            starts(&["转发", "分享"])
         );
         assert_eq!(
-            sorted("[^。]{0,10}(?:领|得)红包"),
-            set(&["红包"]),
+            anchored("[^。]{0,10}(?:领|得)红包"),
+            within(&["红包"]),
             "one two-character literal beats two longer ones"
         );
         assert_eq!(
-            sorted("(?:转发|分享)[^。]{0,10}红包"),
-            set(&["红包"]),
-            "fewer literals win a tie"
-        );
-        // A required middle part is more selective than a one-character prefix alone.
-        assert_eq!(
-            sorted("(?:转|发)[^。]{0,3}(?:本文|链接)"),
-            set(&["本文", "链接"])
+            anchored("(?:转发|分享)[^。]{0,10}红包"),
+            starts(&["转发", "分享"]),
+            "trying a match at each prefix beats searching around a rarer literal"
         );
         assert_eq!(
-            sorted("(?:^|[^a-z])(?:薇信|扣扣):[0-9]+"),
-            set(&["薇信", "扣扣"])
+            anchored("(?:转|发)[^。]{0,3}(?:本文|链接)"),
+            starts(&["转", "发"]),
+            "a one-character prefix is still worth trying"
         );
         assert_eq!(
-            sorted("(?:满|凑)[0-9]+人助力|[0-9]+人助力(?:即可|就)"),
-            set(&["人助力"]),
-            "branches share a required part"
+            anchored("(?:^|[^a-z])(?:薇信|扣扣):[0-9]+"),
+            within(&["薇信", "扣扣"]),
+            "no prefix set: a class starts the match"
         );
         assert_eq!(
-            sorted("让(?:他|她)(?:好看|活不过)|给(?:他|她)点颜色"),
-            set(&["好看", "活不过", "点颜色"]),
+            anchored("(?:满|凑)[0-9]+人助力|[0-9]+人助力(?:即可|就)"),
+            within(&["人助力"]),
+            "digit prefixes are too common: branches share a required part"
+        );
+        assert_eq!(
+            anchored("让(?:他|她)(?:好看|活不过)|给(?:他|她)点颜色"),
+            starts(&["让他", "让她", "给他", "给她"]),
+            "prefixes are cut to two characters, so cross products stay small"
+        );
+        assert_eq!(
+            anchored("[0-9]+(?:好看|活不过)|[0-9]+点颜色"),
+            within(&["好看", "活不过", "点颜色"]),
             "the union of each branch's best set"
         );
         assert!(
             anchors("(?:vx|v)[0-9]*(?:领取|我)")
                 .unwrap()
+                .literals
                 .iter()
                 .all(|literal| literal.len() >= 3),
             "no anchor is a lone Latin letter"
         );
-        let also = |pattern: &str| {
-            let hir = regex_syntax::ParserBuilder::new()
-                .case_insensitive(true)
-                .build()
-                .parse(pattern)
-                .unwrap();
-            anchors_of(&hir).unwrap().also
-        };
+        let also = |pattern: &str| anchors(pattern).unwrap().also;
         assert_eq!(
-            also("(?:转发|分享)[^。]{0,10}(?:领|得)红包"),
+            also("[^。]{0,3}(?:转发|分享)[^。]{0,10}(?:领|得)红包"),
             [["分享", "转发"]],
             "the anchor is 红包; 转发 or 分享 must also occur"
+        );
+        assert_eq!(
+            also("(?:转发|分享)[^。]{0,10}(?:领|得)红包"),
+            [["红包"]],
+            "the anchor is the prefix; 红包 must also occur"
         );
         assert_eq!(
             also("(?:都|全)[^。]{0,3}(?:疯|炸锅)"),
