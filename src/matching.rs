@@ -41,7 +41,7 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
         .iter()
         .map(|&pattern| (pattern, 0..text.len()))
         .collect();
-    let mut also_found: Vec<(u32, u8)> = Vec::new();
+    let mut also_found: Vec<AlsoHit> = Vec::new();
     if let Some(literals) = &matcher.literals {
         literals.for_each_overlapping(text, |range, literal| {
             for u in &matcher.literal_uses[literal] {
@@ -58,7 +58,11 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
                         role,
                         range: range.clone(),
                     }),
-                    Use::Also { pattern, group } => also_found.push((pattern, group)),
+                    Use::Also { pattern, group } => also_found.push(AlsoHit {
+                        pattern,
+                        group,
+                        start: range.start,
+                    }),
                     Use::Anchor { pattern } => {
                         let pattern_matcher = &matcher.patterns[pattern as usize];
                         let place = if pattern_matcher.starts_at_anchor {
@@ -73,14 +77,16 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
         });
     }
     also_found.sort_unstable();
-    also_found.dedup();
     windows.sort_unstable_by_key(|(pattern, window)| (*pattern, window.start));
     for places in windows.chunk_by(|a, b| a.0 == b.0) {
         let index = places[0].0;
         let pattern = &matcher.patterns[index as usize];
-        let groups_found = also_found.partition_point(|&(p, _)| p <= index)
-            - also_found.partition_point(|&(p, _)| p < index);
-        if groups_found < pattern.also_groups as usize {
+        let also = AlsoParts {
+            found: &also_found[also_found.partition_point(|hit| hit.pattern < index)
+                ..also_found.partition_point(|hit| hit.pattern <= index)],
+            groups: pattern.also_groups,
+        };
+        if !also.occur_within(0..text.len()) {
             continue; // a required part is missing from the block
         }
         let places = places.iter().map(|(_, place)| place.clone());
@@ -91,12 +97,40 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
             })
         };
         if pattern.starts_at_anchor {
-            matches_from_starts(pattern, text, places, &mut report);
+            matches_from_starts(pattern, text, places, &also, &mut report);
         } else {
-            matches_in_windows(pattern, text, places, &mut report);
+            matches_in_windows(pattern, text, places, &also, &mut report);
         }
     }
     found
+}
+
+/// An occurrence of one of a pattern's further required parts ([`Use::Also`]).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct AlsoHit {
+    pattern: u32,
+    group: u8,
+    start: usize,
+}
+
+/// The occurrences of one pattern's further required parts in a block, sorted.
+struct AlsoParts<'a> {
+    found: &'a [AlsoHit],
+    groups: u8,
+}
+
+impl AlsoParts<'_> {
+    /// Whether every required part occurs in `range`, as it must in a match there.
+    fn occur_within(&self, range: Range<usize>) -> bool {
+        (0..self.groups).all(|group| {
+            let first = self
+                .found
+                .partition_point(|hit| (hit.group, hit.start) < (group, range.start));
+            self.found
+                .get(first)
+                .is_some_and(|hit| hit.group == group && hit.start < range.end)
+        })
+    }
 }
 
 /// Finds the pattern's matches within `windows` (sorted by start). Overlapping windows merge,
@@ -105,12 +139,16 @@ fn matches_in_windows(
     pattern: &Pattern,
     text: &str,
     windows: impl Iterator<Item = Range<usize>>,
+    also: &AlsoParts,
     report: &mut impl FnMut(Range<usize>),
 ) {
     let mut windows = windows.peekable();
     while let Some(mut window) = windows.next() {
         while let Some(next) = windows.next_if(|next| next.start <= window.end) {
             window.end = window.end.max(next.end);
+        }
+        if !also.occur_within(window.clone()) {
+            continue;
         }
         for m in pattern.regex().find_iter(Input::new(text).range(window)) {
             if !m.is_empty() {
@@ -127,6 +165,7 @@ fn matches_from_starts(
     pattern: &Pattern,
     text: &str,
     anchors: impl Iterator<Item = Range<usize>>,
+    also: &AlsoParts,
     report: &mut impl FnMut(Range<usize>),
 ) {
     let mut resume = 0;
@@ -136,6 +175,9 @@ fn matches_from_starts(
         }
         resume = anchor.start + 1;
         let end = search_window(text, &anchor, pattern.max_len).end;
+        if !also.occur_within(anchor.start..end) {
+            continue;
+        }
         let input = Input::new(text)
             .range(anchor.start..end)
             .anchored(Anchored::Yes);
