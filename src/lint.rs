@@ -1,6 +1,7 @@
 //! Drives one document through the pipeline: decode → extract → normalize → match → filter →
 //! diagnostics. I/O-free: callers hand in bytes or text.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use crate::diagnostic::{sort_diagnostics, Diagnostic, LineIndex};
@@ -57,6 +58,9 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
         }
     }
     let mut sections = SectionFrames::new(document_frames);
+    // The section frames of a paragraph that introduces a list (平台禁止以下玩法：) hold for
+    // the list's items, the way a heading's hold for its section.
+    let mut lead_in: Vec<u32> = Vec::new();
     for block in blocks {
         let views = match_views(rules, block);
         if uses_sections {
@@ -68,7 +72,24 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
                 }
             });
         }
-        let framed = sections.framed();
+        let mut framed = Cow::Borrowed(sections.framed());
+        if block.list_item && !lead_in.is_empty() {
+            let with_lead_in = framed.to_mut();
+            with_lead_in.extend(&lead_in);
+            with_lead_in.sort_unstable();
+            with_lead_in.dedup();
+        }
+        let framed = framed.as_ref();
+        if uses_sections {
+            if !block.list_item {
+                lead_in.clear();
+            }
+            if introduces_list(block) {
+                for (normalized, matches) in &views {
+                    section_frames(&normalized.text, matches, &mut lead_in);
+                }
+            }
+        }
         for (normalized, matches) in views {
             for found in accept(rules, block, &normalized, matches, framed) {
                 let mut pieces = Vec::new();
@@ -96,6 +117,11 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     sort_diagnostics(rules, &mut diagnostics);
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
     diagnostics
+}
+
+/// Whether `block` ends with a colon, as a paragraph does that introduces a list.
+fn introduces_list(block: &Block) -> bool {
+    block.text.trim_end().ends_with(['：', ':'])
 }
 
 /// Whether a rule that voids section frames flags `block` (a title or heading): such a title

@@ -409,6 +409,7 @@ impl Walker<'_> {
                 .unwrap_or(0);
             let block = Block {
                 heading_level,
+                list_item: self.stack.iter().any(|open| open.name == "li"),
                 ..Block::new(scopes)
             };
             self.block = Some((block, self.in_content_root()));
@@ -492,6 +493,19 @@ mod tests {
         let extracted = extract_html(source);
         assert_eq!(texts(&extracted), ["转发到朋友圈"]);
         assert_eq!(pieces_of(source, &extracted, "转发到"), ["转", "发", "到"]);
+    }
+
+    #[test]
+    fn list_items_are_marked() {
+        let source =
+            "<p>规则：</p><ul><li>甲</li><li><section><span>乙</span></section></li></ul><p>尾</p>";
+        let items: Vec<(String, bool)> = extract_html(source)
+            .blocks
+            .into_iter()
+            .map(|b| (b.text, b.list_item))
+            .collect();
+        let expected = [("规则：", false), ("甲", true), ("乙", true), ("尾", false)];
+        assert_eq!(items, expected.map(|(t, item)| (t.to_string(), item)));
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub fn extract_markdown(source: &str) -> Extracted {
         heading: None,
         seen_h1: false,
         link_depth: 0,
+        item_depth: 0,
         skip_depth: 0,
         in_metadata: false,
         html_block: None,
@@ -61,6 +62,7 @@ struct State<'a> {
     heading: Option<(bool, u8)>,
     seen_h1: bool,
     link_depth: usize,
+    item_depth: usize,
     skip_depth: usize,
     in_metadata: bool,
     html_block: Option<Range<usize>>,
@@ -100,10 +102,12 @@ impl State<'_> {
     fn target(&mut self) -> &mut Block {
         let scopes = self.block_scopes();
         let heading_level = self.heading.map_or(0, |(_, level)| level);
+        let item_depth = self.item_depth;
         match &mut self.image {
             Some(image) => image,
             None => self.block.get_or_insert_with(|| Block {
                 heading_level,
+                list_item: item_depth > 0,
                 ..Block::new(scopes)
             }),
         }
@@ -204,7 +208,11 @@ impl State<'_> {
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Paragraph | Tag::Item | Tag::FootnoteDefinition(_) | Tag::TableRow => self.flush(),
+            Tag::Paragraph | Tag::FootnoteDefinition(_) | Tag::TableRow => self.flush(),
+            Tag::Item => {
+                self.flush();
+                self.item_depth += 1;
+            }
             Tag::Heading { level, .. } => {
                 self.flush();
                 let is_title = level == HeadingLevel::H1 && !self.seen_h1;
@@ -241,7 +249,11 @@ impl State<'_> {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph | TagEnd::Item | TagEnd::FootnoteDefinition => self.flush(),
+            TagEnd::Paragraph | TagEnd::FootnoteDefinition => self.flush(),
+            TagEnd::Item => {
+                self.flush();
+                self.item_depth = self.item_depth.saturating_sub(1);
+            }
             TagEnd::Heading(_) => {
                 self.flush();
                 self.heading = None;
@@ -322,6 +334,27 @@ mod tests {
         let extracted = extract_markdown(source);
         assert_eq!(texts(&extracted), ["前言", "请转发到朋友圈。"]);
         assert_eq!(pieces_of(source, &extracted, "转发到"), ["转发", "到"]);
+    }
+
+    #[test]
+    fn list_items_are_marked() {
+        let extracted = extract_markdown("规则：\n\n- 甲\n- 乙\n\n  续\n\n1. 丙\n\n尾\n");
+        let items: Vec<(&str, bool)> = extracted
+            .blocks
+            .iter()
+            .map(|b| (b.text.as_str(), b.list_item))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                ("规则：", false),
+                ("甲", true),
+                ("乙", true),
+                ("续", true),
+                ("丙", true),
+                ("尾", false)
+            ]
+        );
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub struct Block {
     pub links: Vec<Range<usize>>,
     /// 1–6 for a heading block (its `#` count or `<hN>`), 0 otherwise.
     pub heading_level: u8,
+    /// Text of a list item (Markdown `-`/`1.`, HTML `<li>`).
+    pub list_item: bool,
 }
 
 /// Stands in for inline code so that no match runs across it.

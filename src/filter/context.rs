@@ -450,6 +450,48 @@ phrases = ["保本保息"]
         assert_eq!(lines("# 不少骗局这样开头\n\n稳赚不赔。\n"), []);
     }
 
+    /// A paragraph ending with a colon frames the list items right after it, as a heading
+    /// frames its section: a rules explainer lists what the platform forbids.
+    #[test]
+    fn a_paragraph_introducing_a_list_frames_its_items() {
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
+id = "ind.likes"
+category = "ind"
+severity = "warning"
+phrases = ["集赞送"]
+unless_section = ["禁止"]
+"#,
+        );
+        let lines = |markdown: &str| -> Vec<usize> {
+            findings(&rules, markdown)
+                .into_iter()
+                .map(|(line, _)| line)
+                .collect()
+        };
+        let explainer = "平台禁止以下玩法：\n\n- 集赞送礼品\n- 转发抽奖\n  - 集赞送会员\n\n活动：集赞送水杯。\n";
+        assert_eq!(
+            lines(explainer),
+            [7],
+            "the items are framed, the next paragraph is not"
+        );
+        assert_eq!(
+            lines("本期活动规则如下：\n\n- 集赞送礼品\n"),
+            [3],
+            "a lead-in without a frame"
+        );
+        assert_eq!(
+            lines("平台禁止诱导。\n\n- 集赞送礼品\n"),
+            [3],
+            "a paragraph that does not introduce the list"
+        );
+        assert_eq!(
+            lines("平台禁止以下玩法：\n\n集赞送礼品。\n"),
+            [3],
+            "a paragraph after a lead-in is not a list item"
+        );
+    }
+
     /// A title or heading flagged by a rule that voids section frames frames nothing.
     #[test]
     fn a_sensational_title_or_heading_frames_nothing() {
