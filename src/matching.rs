@@ -35,8 +35,9 @@ pub struct BlockMatches {
 
 pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
     let mut found = BlockMatches::default();
-    // Where each pattern may match: around its anchors' occurrences, or the whole block.
-    let mut windows: Vec<(u32, Range<usize>)> = matcher
+    // Where each pattern may match: from or around its anchors' occurrences, or the whole
+    // block.
+    let mut places: Vec<(u32, Range<usize>)> = matcher
         .unanchored
         .iter()
         .map(|&pattern| (pattern, 0..text.len()))
@@ -70,15 +71,15 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
                         } else {
                             search_window(text, &range, pattern_matcher.max_len)
                         };
-                        windows.push((pattern, place));
+                        places.push((pattern, place));
                     }
                 }
             }
         });
     }
     also_found.sort_unstable();
-    windows.sort_unstable_by_key(|(pattern, window)| (*pattern, window.start));
-    for places in windows.chunk_by(|a, b| a.0 == b.0) {
+    places.sort_unstable_by_key(|(pattern, place)| (*pattern, place.start));
+    for places in places.chunk_by(|a, b| a.0 == b.0) {
         let index = places[0].0;
         let pattern = &matcher.patterns[index as usize];
         let also = AlsoParts {
