@@ -9,12 +9,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
+use regex_automata::hybrid;
 use regex_automata::meta::Regex;
-use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
@@ -173,6 +176,41 @@ pub struct Pattern {
     pub starts_at_anchor: bool,
     #[serde(skip)]
     regex: OnceLock<Regex>,
+    #[serde(skip)]
+    forward: OnceLock<Option<ForwardDfa>>,
+}
+
+/// A forward-only lazy DFA, for the anchored searches of a pattern whose matches start at its
+/// anchors: such a search needs no reverse automaton (the start is known) and no capture
+/// engines, which the full regex builds and keeps per thread — half its compile time.
+struct ForwardDfa {
+    dfa: hybrid::dfa::DFA,
+    caches: Pool<hybrid::dfa::Cache, CacheFn>,
+}
+
+type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+impl ForwardDfa {
+    fn new(source: &str) -> Option<ForwardDfa> {
+        let dfa = hybrid::dfa::DFA::builder()
+            .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+            .thompson(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+                    .which_captures(WhichCaptures::None),
+            )
+            // Gives up next to non-ASCII text instead of refusing `\b`; the full regex then
+            // decides.
+            .configure(hybrid::dfa::DFA::config().unicode_word_boundary(true))
+            .build(source)
+            .ok()?;
+        let for_caches = dfa.clone();
+        let create: CacheFn = Box::new(move || for_caches.create_cache());
+        Some(ForwardDfa {
+            dfa,
+            caches: Pool::new(create),
+        })
+    }
 }
 
 impl Pattern {
@@ -193,7 +231,25 @@ impl Pattern {
             rule,
             max_len,
             regex: regex.map_or_else(OnceLock::new, OnceLock::from),
+            forward: OnceLock::new(),
         }
+    }
+
+    /// The end of the match that starts at `range.start`, searching no further than
+    /// `range.end`, if there is one.
+    pub fn match_from(&self, text: &str, range: Range<usize>) -> Option<usize> {
+        let input = Input::new(text).range(range).anchored(Anchored::Yes);
+        let forward = self
+            .forward
+            .get_or_init(|| ForwardDfa::new(&self.source))
+            .as_ref();
+        if let Some(forward) = forward {
+            let mut cache = forward.caches.get();
+            if let Ok(found) = forward.dfa.try_search_fwd(&mut cache, &input) {
+                return found.map(|end| end.offset());
+            }
+        }
+        self.regex().search(&input).map(|m| m.end())
     }
 
     pub fn regex(&self) -> &Regex {
@@ -226,6 +282,9 @@ fn has_hit_group(source: &str) -> bool {
     source.contains("(?P<hit>") || source.contains("(?<hit>")
 }
 
+/// Largest compiled pattern: a pack whose pattern is larger is refused when it loads.
+const NFA_SIZE_LIMIT: usize = 64 << 20;
+
 /// Builds a pattern's regex, the same way for checking a pack and for matching. The
 /// regex-automata engine rather than `regex::Regex`: it searches a range of a text with
 /// look-around (`^`, `\b`) still seeing the whole text.
@@ -240,7 +299,7 @@ pub(crate) fn build_regex(source: &str) -> Result<Regex, Box<regex_automata::met
         .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
         .configure(
             Regex::config()
-                .nfa_size_limit(Some(64 << 20))
+                .nfa_size_limit(Some(NFA_SIZE_LIMIT))
                 .which_captures(captures)
                 // Patterns run only where their anchors occur, mostly in small windows: a
                 // prefilter found nothing faster there (BENCHMARKS.md), but cost a third of
