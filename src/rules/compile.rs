@@ -639,7 +639,16 @@ impl LiteralSet {
     fn new<'a>(literals: impl IntoIterator<Item = &'a [u8]>) -> Option<LiteralSet> {
         let mut trimmed: Vec<&str> = literals.into_iter().map(whole_characters).collect();
         trimmed.sort_unstable();
-        trimmed.dedup();
+        // A literal that begins with another of the set adds nothing: wherever it occurs, so
+        // does the shorter one, at the same start. Sorted, it follows the last one kept.
+        let mut kept: Option<&str> = None;
+        trimmed.retain(|literal| {
+            let redundant = kept.is_some_and(|k| !k.is_empty() && literal.starts_with(k));
+            if !redundant {
+                kept = Some(literal);
+            }
+            !redundant
+        });
         let shortest_bytes = trimmed.iter().map(|l| l.len()).min()?;
         (shortest_bytes > 0 && trimmed.len() <= MAX_ANCHORS).then(|| LiteralSet {
             shortest_bytes,
