@@ -237,7 +237,11 @@ patterns = ['(?:^|[^a-z])(?:vx|薇信)[:]?[0-9]{3,6}(?:$|[^0-9])', '转发[^。]
         let view = &rules.views[0];
         assert!(view.patterns.iter().all(|p| p.max_len.is_some()));
         let starts: Vec<bool> = view.patterns.iter().map(|p| p.starts_at_anchor).collect();
-        assert_eq!(starts, [false, true, true], "both ways of searching are tested");
+        assert_eq!(
+            starts,
+            [false, true, true],
+            "both ways of searching are tested"
+        );
         let texts = [
             "vx123456",
             "加vx:1234，或者薇信:998877。另外abvx123不算",
