@@ -97,14 +97,25 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
                 range: pattern.reported_span(text, m),
             })
         };
-        if pattern.starts_at_anchor {
+        // Anchored starts each read up to `max_len` bytes: with many of them (a long
+        // paragraph of one common character), merged windows read the block once instead.
+        let reach = places
+            .len()
+            .saturating_mul(pattern.max_len.unwrap_or(text.len()));
+        if !pattern.starts_at_anchor {
+            matches_in_windows(pattern, text, places, &also, &mut report);
+        } else if reach <= START_BUDGET * text.len() {
             matches_from_starts(pattern, text, places, &also, &mut report);
         } else {
-            matches_in_windows(pattern, text, places, &also, &mut report);
+            let windows = places.map(|start| search_window(text, &start, pattern.max_len));
+            matches_in_windows(pattern, text, windows, &also, &mut report);
         }
     }
     found
 }
+
+/// Most bytes all of a pattern's anchored starts in a block may read, per byte of the block.
+const START_BUDGET: usize = 8;
 
 /// An occurrence of one of a pattern's further required parts ([`Use::Also`]).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -44,7 +44,7 @@ pub enum Use {
     Rule { rule: u32, role: Role },
     /// A pattern may match in this block.
     Anchor { pattern: u32 },
-    /// One of a pattern's further required sets ([`Anchors::also`]) occurs in this block.
+    /// One of a pattern's further required sets ([`Anchors::also`]) occurs here in the block.
     Also { pattern: u32, group: u8 },
 }
 
@@ -121,7 +121,7 @@ impl<'de> Deserialize<'de> for LiteralMatcher {
 }
 
 /// Literal count from which [`LiteralMatcher`] builds with aho-corasick (BENCHMARKS.md): well
-/// above the built-in packs' (about 19,000 in the plain view, stored compiled, so their build
+/// above the built-in packs' (about 20,300 in the plain view, stored compiled, so their build
 /// time is paid at build time), well below a 50,000-phrase user pack's.
 const LARGE_LITERAL_SET: usize = 30_000;
 
@@ -170,7 +170,8 @@ pub struct Pattern {
     /// look-behind, so `(?:^|[^众])(?P<hit>微信号…)` checks the character before without
     /// reporting it.
     has_hit_group: bool,
-    /// How many further required sets must occur in a block before the pattern runs there.
+    /// How many further required sets must occur in a start or window before the pattern is
+    /// tried there.
     pub also_groups: u8,
     /// Every match begins with one of the pattern's anchors ([`Anchors::starts_match`]).
     pub starts_at_anchor: bool,
@@ -201,7 +202,13 @@ impl ForwardDfa {
             )
             // Gives up next to non-ASCII text instead of refusing `\b`; the full regex then
             // decides.
-            .configure(hybrid::dfa::DFA::config().unicode_word_boundary(true))
+            // Also gives up, like the full regex's own lazy DFA, when its cache keeps filling.
+            .configure(
+                hybrid::dfa::DFA::config()
+                    .unicode_word_boundary(true)
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
             .build(source)
             .ok()?;
         let for_caches = dfa.clone();
@@ -566,11 +573,15 @@ const MAX_ALSO_LITERALS: usize = 32;
 /// is a regex that may never need compiling (−9 MiB peak memory, BENCHMARKS.md).
 const ALSO_MIN_BYTES: usize = 3;
 
-/// Literals of which every match of an (already parsed) pattern contains one, the most selective
-/// set found: the longest shortest literal (up to two Chinese characters), then the fewest. Candidates are the prefixes and
-/// suffixes of the expression, the sets of its required parts (a concatenation's members, a
-/// repetition's body) and, for an alternation, the union of its branches' sets — so
-/// `甲[0-9]+助力|[0-9]+人助力` is anchored on 助力. `None` when no small, non-empty set exists.
+/// Literals of which every match of an (already parsed) pattern contains one. The set every
+/// match begins with wins when its shortest literal is a Chinese character or as long as the
+/// best other set's: trying a match at each occurrence is cheap, even of a common character,
+/// since the further required parts must occur within reach too. Otherwise the most selective
+/// set found: the longest shortest literal (up to two Chinese characters), then the fewest.
+/// Candidates are the prefixes and suffixes of the expression, the sets of its required parts
+/// (a concatenation's members, a repetition's body) and, for an alternation, the union of its
+/// branches' sets — so `甲[0-9]+助力|[0-9]+人助力` is anchored on 助力. `None` when no small,
+/// non-empty set exists.
 pub(crate) fn anchors_of(hir: &regex_syntax::hir::Hir) -> Option<Anchors> {
     let mut sets = candidate_sets(hir, true);
     let best = (0..sets.len()).reduce(|best, i| {
