@@ -59,8 +59,9 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     }
     let mut sections = SectionFrames::new(document_frames);
     // The section frames of a paragraph that introduces a list (平台禁止以下玩法：) hold for
-    // the list's items, the way a heading's hold for its section.
-    let mut lead_in: Vec<u32> = Vec::new();
+    // the list's items, the way a heading's hold for its section; those of an item that
+    // introduces a nested list, for that list's items. Open lead-ins, outermost first.
+    let mut lead_ins: Vec<LeadIn> = Vec::new();
     for block in blocks {
         let views = match_views(rules, block);
         if uses_sections {
@@ -72,23 +73,29 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
                 }
             });
         }
+        // A lead-in at depth d covers only deeper items: this block ends those at its depth
+        // or deeper.
+        lead_ins.retain(|lead_in| lead_in.depth < block.list_depth);
+        let quoted = block.scopes.contains(Scope::Quote);
         let mut framed = Cow::Borrowed(sections.framed());
-        if block.list_item && !lead_in.is_empty() {
-            let with_lead_in = framed.to_mut();
-            with_lead_in.extend(&lead_in);
-            with_lead_in.sort_unstable();
-            with_lead_in.dedup();
+        for lead_in in lead_ins.iter().filter(|lead_in| lead_in.quoted == quoted) {
+            framed.to_mut().extend(&lead_in.frames);
+        }
+        if let Cow::Owned(framed) = &mut framed {
+            framed.sort_unstable();
+            framed.dedup();
         }
         let framed = framed.as_ref();
-        if uses_sections {
-            if !block.list_item {
-                lead_in.clear();
+        if uses_sections && introduces_list(block) {
+            let mut frames = Vec::new();
+            for (normalized, matches) in &views {
+                section_frames(&normalized.text, matches, &mut frames);
             }
-            if introduces_list(block) {
-                for (normalized, matches) in &views {
-                    section_frames(&normalized.text, matches, &mut lead_in);
-                }
-            }
+            lead_ins.push(LeadIn {
+                depth: block.list_depth,
+                quoted,
+                frames,
+            });
         }
         for (normalized, matches) in views {
             for found in accept(rules, block, &normalized, matches, framed) {
@@ -117,6 +124,16 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     sort_diagnostics(rules, &mut diagnostics);
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
     diagnostics
+}
+
+/// The section frames of a block that introduces a list, for the items of that list.
+struct LeadIn {
+    /// The block's list depth: the items it introduces are deeper.
+    depth: u8,
+    /// Inside a block quote: it frames only quoted items, as a quoted heading frames nothing
+    /// outside the quote.
+    quoted: bool,
+    frames: Vec<u32>,
 }
 
 /// Whether `block` ends with a colon, as a paragraph does that introduces a list.

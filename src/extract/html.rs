@@ -409,7 +409,10 @@ impl Walker<'_> {
                 .unwrap_or(0);
             let block = Block {
                 heading_level,
-                list_item: self.stack.iter().any(|open| open.name == "li"),
+                list_depth: u8::try_from(
+                    self.stack.iter().filter(|open| open.name == "li").count(),
+                )
+                .unwrap_or(u8::MAX),
                 ..Block::new(scopes)
             };
             self.block = Some((block, self.in_content_root()));
@@ -496,16 +499,15 @@ mod tests {
     }
 
     #[test]
-    fn list_items_are_marked() {
-        let source =
-            "<p>规则：</p><ul><li>甲</li><li><section><span>乙</span></section></li></ul><p>尾</p>";
-        let items: Vec<(String, bool)> = extract_html(source)
+    fn list_items_know_their_depth() {
+        let source = "<p>规则：</p><ul><li>甲<ul><li>乙</li></ul></li><li><section><span>丙</span></section></li></ul><p>尾</p>";
+        let items: Vec<(String, u8)> = extract_html(source)
             .blocks
             .into_iter()
-            .map(|b| (b.text, b.list_item))
+            .map(|b| (b.text, b.list_depth))
             .collect();
-        let expected = [("规则：", false), ("甲", true), ("乙", true), ("尾", false)];
-        assert_eq!(items, expected.map(|(t, item)| (t.to_string(), item)));
+        let expected = [("规则：", 0), ("甲", 1), ("乙", 2), ("丙", 1), ("尾", 0)];
+        assert_eq!(items, expected.map(|(t, depth)| (t.to_string(), depth)));
     }
 
     #[test]

@@ -107,7 +107,7 @@ impl State<'_> {
             Some(image) => image,
             None => self.block.get_or_insert_with(|| Block {
                 heading_level,
-                list_item: item_depth > 0,
+                list_depth: u8::try_from(item_depth).unwrap_or(u8::MAX),
                 ..Block::new(scopes)
             }),
         }
@@ -337,22 +337,24 @@ mod tests {
     }
 
     #[test]
-    fn list_items_are_marked() {
-        let extracted = extract_markdown("规则：\n\n- 甲\n- 乙\n\n  续\n\n1. 丙\n\n尾\n");
-        let items: Vec<(&str, bool)> = extracted
+    fn list_items_know_their_depth() {
+        let extracted =
+            extract_markdown("规则：\n\n- 甲\n  - 乙\n\n    续\n\n1. 丙\n\n> - 引\n\n尾\n");
+        let items: Vec<(&str, u8)> = extracted
             .blocks
             .iter()
-            .map(|b| (b.text.as_str(), b.list_item))
+            .map(|b| (b.text.as_str(), b.list_depth))
             .collect();
         assert_eq!(
             items,
             [
-                ("规则：", false),
-                ("甲", true),
-                ("乙", true),
-                ("续", true),
-                ("丙", true),
-                ("尾", false)
+                ("规则：", 0),
+                ("甲", 1),
+                ("乙", 2),
+                ("续", 2),
+                ("丙", 1),
+                ("引", 1),
+                ("尾", 0)
             ]
         );
     }

@@ -38,8 +38,9 @@ pub struct Block {
     pub links: Vec<Range<usize>>,
     /// 1–6 for a heading block (its `#` count or `<hN>`), 0 otherwise.
     pub heading_level: u8,
-    /// Text of a list item (Markdown `-`/`1.`, HTML `<li>`).
-    pub list_item: bool,
+    /// How deep in lists the block is: 0 outside lists, 1 in an item, 2 in an item of a list
+    /// inside an item… (Markdown `-`/`1.`, HTML `<li>`).
+    pub list_depth: u8,
 }
 
 /// Stands in for inline code so that no match runs across it.

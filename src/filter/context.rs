@@ -490,6 +490,21 @@ unless_section = ["禁止"]
             [3],
             "a paragraph after a lead-in is not a list item"
         );
+        assert_eq!(
+            lines("- 第一条\n- 平台禁止以下：\n  - 集赞送甲\n- 集赞送乙\n"),
+            [4],
+            "an item's lead-in frames only the list nested in it"
+        );
+        assert_eq!(
+            lines("1. 平台禁止以下：\n2. 本店活动：集赞送水杯\n"),
+            [2],
+            "nor its sibling items"
+        );
+        assert_eq!(
+            lines("> 平台禁止以下玩法：\n\n- 集赞送礼品\n"),
+            [3],
+            "a quoted lead-in frames no list outside the quote"
+        );
     }
 
     /// A title or heading flagged by a rule that voids section frames frames nothing.
