@@ -107,7 +107,9 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
         } else if reach <= START_BUDGET * text.len() {
             matches_from_starts(pattern, text, places, &also, &mut report);
         } else {
-            let windows = places.map(|start| search_window(text, &start, pattern.max_len));
+            // Every match starts at an anchor, so a window need not reach back before it.
+            let windows = places
+                .map(|anchor| anchor.start..search_window(text, &anchor, pattern.max_len).end);
             matches_in_windows(pattern, text, windows, &also, &mut report);
         }
     }
