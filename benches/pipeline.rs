@@ -19,7 +19,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 
 use gzhlint::extract::{extract_html, extract_markdown, Block, Format};
 use gzhlint::lint::{lint_blocks, lint_bytes};
-use gzhlint::matching::match_block;
+use gzhlint::matching::{match_block, ContextWanted};
 use gzhlint::normalize::{normalize, View};
 use gzhlint::report::human::HumanRenderer;
 use gzhlint::report::FileResult;
@@ -318,7 +318,11 @@ fn bench_match(c: &mut Criterion, sets: &[(String, RuleSet)]) {
                 b.iter(|| {
                     for (matcher, texts) in rules.views.iter().zip(&normalized) {
                         for t in texts {
-                            black_box(match_block(matcher, black_box(t)));
+                            black_box(match_block(
+                                matcher,
+                                black_box(t),
+                                ContextWanted::WithSectionFrames,
+                            ));
                         }
                     }
                 })

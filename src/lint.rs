@@ -8,7 +8,7 @@ use crate::diagnostic::{sort_diagnostics, Diagnostic, LineIndex};
 use crate::extract::{extract, Block, Extracted, Format, Scope};
 use crate::filter::context::{accept, section_frames, SectionFrames};
 use crate::filter::overlap::merge_overlapping;
-use crate::matching::{match_block, BlockMatches};
+use crate::matching::{match_block, BlockMatches, ContextWanted};
 use crate::normalize::{normalize, with_digits, Normalized, View};
 use crate::rules::RuleSet;
 use crate::source::{decode, DecodeOutcome, SourceText};
@@ -49,7 +49,7 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     let mut document_frames = Vec::new();
     if uses_sections {
         for block in blocks.iter().filter(|b| b.scopes.contains(Scope::Title)) {
-            let views = match_views(rules, block);
+            let views = match_views(rules, block, ContextWanted::WithSectionFrames);
             if !(voids_frames && sensational(rules, block, &views)) {
                 for (normalized, matches) in &views {
                     section_frames(&normalized.text, matches, &mut document_frames);
@@ -63,7 +63,15 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     // introduces a nested list, for that list's items. Open lead-ins, outermost first.
     let mut lead_ins: Vec<LeadIn> = Vec::new();
     for block in blocks {
-        let views = match_views(rules, block);
+        let frames_matter = block.heading_level > 0
+            || block.scopes.contains(Scope::Title)
+            || introduces_list(block);
+        let wanted = if uses_sections && frames_matter {
+            ContextWanted::WithSectionFrames
+        } else {
+            ContextWanted::ForCandidates
+        };
+        let views = match_views(rules, block, wanted);
         if uses_sections {
             sections.enter(block, |frames| {
                 if !(voids_frames && sensational(rules, block, &views)) {
@@ -153,7 +161,11 @@ fn sensational(rules: &RuleSet, block: &Block, views: &[(Rc<Normalized>, BlockMa
 
 /// A block normalized once per view the rules use, and matched by each automaton (a view's
 /// rules may be spread over several: built-in packs and user packs).
-fn match_views(rules: &RuleSet, block: &Block) -> Vec<(Rc<Normalized>, BlockMatches)> {
+fn match_views(
+    rules: &RuleSet,
+    block: &Block,
+    wanted: ContextWanted,
+) -> Vec<(Rc<Normalized>, BlockMatches)> {
     let plain = Rc::new(normalize(&block.text, View::default()));
     let digits = rules
         .views
@@ -168,7 +180,7 @@ fn match_views(rules: &RuleSet, block: &Block) -> Vec<(Rc<Normalized>, BlockMatc
                 (Some(digits), true) => digits.clone(),
                 _ => plain.clone(),
             };
-            let matches = match_block(matcher, &normalized.text);
+            let matches = match_block(matcher, &normalized.text, wanted);
             (normalized, matches)
         })
         .collect()

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use regex_automata::Input;
 
-use crate::rules::compile::{Pattern, Role, Use, ViewMatcher};
+use crate::rules::compile::{ContextUse, Pattern, Role, Use, ViewMatcher};
 
 /// A possible finding: a rule's phrase or pattern matched at `range` of the normalized text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +33,16 @@ pub struct BlockMatches {
     pub context: Vec<ContextHit>,
 }
 
-pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
+/// Which context terms a block's matches must carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContextWanted {
+    /// Those of the rules with candidates in the block: all its findings can need.
+    ForCandidates,
+    /// Also every section frame: the block is a title or heading, or introduces a list.
+    WithSectionFrames,
+}
+
+pub fn match_block(matcher: &ViewMatcher, text: &str, wanted: ContextWanted) -> BlockMatches {
     let mut found = BlockMatches::default();
     // Where each pattern may match: from or around its anchors' occurrences, or the whole
     // block.
@@ -42,52 +51,41 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
         .iter()
         .map(|&pattern| (pattern, 0..text.len()))
         .collect();
-    let mut also_found: Vec<AlsoHit> = Vec::new();
+    let mut literals_found: Vec<(u32, Range<usize>)> = Vec::new();
     if let Some(literals) = &matcher.literals {
         literals.for_each_overlapping(text, |range, literal| {
-            for u in &matcher.literal_uses[literal] {
-                match *u {
-                    Use::Rule {
-                        rule,
-                        role: Role::Phrase,
-                    } => found.candidates.push(Candidate {
-                        rule,
-                        range: range.clone(),
-                    }),
-                    Use::Rule { rule, role } => found.context.push(ContextHit {
-                        rule,
-                        role,
-                        range: range.clone(),
-                    }),
-                    Use::Also { pattern, group } => also_found.push(AlsoHit {
-                        pattern,
-                        group,
-                        start: range.start,
-                    }),
-                    Use::Anchor { pattern } => {
-                        let pattern_matcher = &matcher.patterns[pattern as usize];
-                        let place = if pattern_matcher.starts_at_anchor {
-                            range.clone()
-                        } else {
-                            search_window(text, &range, pattern_matcher.max_len)
-                        };
-                        places.push((pattern, place));
-                    }
-                }
-            }
+            literals_found.push((literal as u32, range));
         });
     }
-    also_found.sort_unstable();
+    let occurrences = Occurrences::new(&literals_found);
+    for (literal, range) in &literals_found {
+        for u in matcher.uses.get(*literal as usize) {
+            match *u {
+                Use::Phrase { rule } => found.candidates.push(Candidate {
+                    rule,
+                    range: range.clone(),
+                }),
+                Use::Anchor { pattern: index } => {
+                    let pattern = &matcher.patterns[index as usize];
+                    // Most anchors' patterns lack another required part in the block.
+                    if !occurrences.may_hold_all(&pattern.also) {
+                        continue;
+                    }
+                    let place = if pattern.starts_at_anchor {
+                        range.clone()
+                    } else {
+                        search_window(text, range, pattern.max_len)
+                    };
+                    places.push((index, place));
+                }
+            }
+        }
+    }
+    let mut also = AlsoParts::default();
     places.sort_unstable_by_key(|(pattern, place)| (*pattern, place.start));
     for places in places.chunk_by(|a, b| a.0 == b.0) {
-        let index = places[0].0;
-        let pattern = &matcher.patterns[index as usize];
-        let also = AlsoParts {
-            found: &also_found[also_found.partition_point(|hit| hit.pattern < index)
-                ..also_found.partition_point(|hit| hit.pattern <= index)],
-            groups: pattern.also_groups,
-        };
-        if !also.occur_within(0..text.len()) {
+        let pattern = &matcher.patterns[places[0].0 as usize];
+        if !also.find(&occurrences, &pattern.also) {
             continue; // a required part is missing from the block
         }
         let places = places.iter().map(|(_, place)| place.clone());
@@ -113,36 +111,118 @@ pub fn match_block(matcher: &ViewMatcher, text: &str) -> BlockMatches {
             matches_in_windows(pattern, text, windows, &also, &mut report);
         }
     }
+    // Context terms matter only to the rules that found something, and to section frames.
+    let mut candidate_rules: Vec<u32> = found.candidates.iter().map(|c| c.rule).collect();
+    candidate_rules.sort_unstable();
+    candidate_rules.dedup();
+    if !candidate_rules.is_empty() || wanted == ContextWanted::WithSectionFrames {
+        for (literal, range) in &literals_found {
+            for &ContextUse { rule, role } in matcher.context_uses.get(*literal as usize) {
+                let frame =
+                    role == Role::SectionFrame && wanted == ContextWanted::WithSectionFrames;
+                if frame || candidate_rules.binary_search(&rule).is_ok() {
+                    found.context.push(ContextHit {
+                        rule,
+                        role,
+                        range: range.clone(),
+                    });
+                }
+            }
+        }
+    }
     found
 }
 
 /// Most bytes all of a pattern's anchored starts in a block may read, per byte of the block.
 const START_BUDGET: usize = 8;
 
-/// An occurrence of one of a pattern's further required parts ([`Use::Also`]).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct AlsoHit {
-    pattern: u32,
-    group: u8,
-    start: usize,
+/// Where each literal occurs in a block: (literal id, start), sorted.
+struct Occurrences {
+    starts: Vec<(u32, usize)>,
+    /// A Bloom filter of the literal ids found: most required parts a pattern's sets name
+    /// are not in the block, and a bit test rules them out without a search.
+    seen: [u64; SEEN_WORDS],
 }
 
-/// The occurrences of one pattern's further required parts in a block, sorted.
-struct AlsoParts<'a> {
-    found: &'a [AlsoHit],
-    groups: u8,
+const SEEN_WORDS: usize = 16;
+
+impl Occurrences {
+    fn new(found: &[(u32, Range<usize>)]) -> Occurrences {
+        let mut starts: Vec<(u32, usize)> = found.iter().map(|(l, r)| (*l, r.start)).collect();
+        starts.sort_unstable();
+        let mut seen = [0; SEEN_WORDS];
+        for &(literal, _) in &starts {
+            let (word, bit) = Self::bit(literal);
+            seen[word] |= bit;
+        }
+        Occurrences { starts, seen }
+    }
+
+    fn bit(literal: u32) -> (usize, u64) {
+        let bit = literal as usize % (SEEN_WORDS * 64);
+        (bit / 64, 1 << (bit % 64))
+    }
+
+    /// Whether each set may have a literal in the block (the filter has no false negatives).
+    fn may_hold_all(&self, sets: &[Box<[u32]>]) -> bool {
+        sets.iter().all(|set| {
+            set.iter().any(|&literal| {
+                let (word, bit) = Self::bit(literal);
+                self.seen[word] & bit != 0
+            })
+        })
+    }
+
+    /// The occurrences of `literal`, by start.
+    fn of(&self, literal: u32) -> &[(u32, usize)] {
+        let (word, bit) = Self::bit(literal);
+        if self.seen[word] & bit == 0 {
+            return &[];
+        }
+        let first = self.starts.partition_point(|&(l, _)| l < literal);
+        let end = first + self.starts[first..].partition_point(|&(l, _)| l == literal);
+        &self.starts[first..end]
+    }
 }
 
-impl AlsoParts<'_> {
-    /// Whether every required part occurs in `range`, as it must in a match there.
+/// The occurrences of one pattern's further required parts ([`Pattern::also`]) in a block:
+/// per set, the starts of whichever of its literals occur, sorted.
+#[derive(Default)]
+struct AlsoParts {
+    starts: Vec<usize>,
+    /// Where each set's starts end in `starts`.
+    set_ends: Vec<usize>,
+}
+
+impl AlsoParts {
+    /// Gathers the occurrences of `sets`' literals; `false` when a set has none in the block.
+    fn find(&mut self, occurrences: &Occurrences, sets: &[Box<[u32]>]) -> bool {
+        self.starts.clear();
+        self.set_ends.clear();
+        for set in sets {
+            let first = self.starts.len();
+            for &literal in set.iter() {
+                self.starts
+                    .extend(occurrences.of(literal).iter().map(|&(_, start)| start));
+            }
+            if self.starts.len() == first {
+                return false;
+            }
+            self.starts[first..].sort_unstable();
+            self.set_ends.push(self.starts.len());
+        }
+        true
+    }
+
+    /// Whether every required part occurs in `range` (starts there), as it must in a match
+    /// there.
     fn occur_within(&self, range: Range<usize>) -> bool {
-        (0..self.groups).all(|group| {
-            let first = self
-                .found
-                .partition_point(|hit| (hit.group, hit.start) < (group, range.start));
-            self.found
-                .get(first)
-                .is_some_and(|hit| hit.group == group && hit.start < range.end)
+        let mut first = 0;
+        self.set_ends.iter().all(|&end| {
+            let starts = &self.starts[first..end];
+            first = end;
+            let i = starts.partition_point(|&start| start < range.start);
+            starts.get(i).is_some_and(|&start| start < range.end)
         })
     }
 }
@@ -225,7 +305,7 @@ mod tests {
 
     /// The candidates' ranges, in text order.
     fn candidate_ranges(view: &ViewMatcher, text: &str) -> Vec<Range<usize>> {
-        let mut ranges: Vec<_> = match_block(view, text)
+        let mut ranges: Vec<_> = match_block(view, text, ContextWanted::ForCandidates)
             .candidates
             .into_iter()
             .map(|c| c.range)

@@ -37,15 +37,44 @@ pub enum Role {
     Allow,
 }
 
-/// What a literal found in the text means.
+/// What a literal found in the text starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Use {
-    /// A rule's phrase or context term.
-    Rule { rule: u32, role: Role },
-    /// A pattern may match in this block.
+    /// A rule's phrase: a candidate.
+    Phrase { rule: u32 },
+    /// A pattern may match here.
     Anchor { pattern: u32 },
-    /// One of a pattern's further required sets ([`Anchors::also`]) occurs here in the block.
-    Also { pattern: u32, group: u8 },
+}
+
+/// A literal that is one of a rule's context terms (see [`Role`]; never [`Role::Phrase`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContextUse {
+    pub rule: u32,
+    pub role: Role,
+}
+
+/// A list per literal id, stored flat: one lookup per literal found, not a pointer chase.
+#[derive(Serialize, Deserialize)]
+pub struct PerLiteral<T> {
+    ends: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> PerLiteral<T> {
+    fn new(lists: Vec<Vec<T>>) -> PerLiteral<T> {
+        let mut ends = Vec::with_capacity(lists.len());
+        let mut items = Vec::new();
+        for list in lists {
+            items.extend(list);
+            ends.push(items.len() as u32);
+        }
+        PerLiteral { ends, items }
+    }
+
+    pub fn get(&self, literal: usize) -> &[T] {
+        let start = literal.checked_sub(1).map_or(0, |i| self.ends[i] as usize);
+        &self.items[start..self.ends[literal] as usize]
+    }
 }
 
 /// Per-rule matching settings the filter needs.
@@ -72,7 +101,11 @@ pub struct Conditions {
 pub struct ViewMatcher {
     pub view: View,
     pub literals: Option<LiteralMatcher>,
-    pub literal_uses: Vec<Vec<Use>>,
+    /// What each literal starts, by literal id.
+    pub uses: PerLiteral<Use>,
+    /// The context terms each literal is, by literal id: looked up only for the rules a block
+    /// has candidates of, and for section frames where they can open a section.
+    pub context_uses: PerLiteral<ContextUse>,
     pub patterns: Vec<Pattern>,
     /// Patterns without anchors: run on every block.
     pub unanchored: Vec<u32>,
@@ -170,9 +203,9 @@ pub struct Pattern {
     /// look-behind, so `(?:^|[^众])(?P<hit>微信号…)` checks the character before without
     /// reporting it.
     has_hit_group: bool,
-    /// How many further required sets must occur in a start or window before the pattern is
-    /// tried there.
-    pub also_groups: u8,
+    /// Further required sets ([`Anchors::also`]) as literal ids: one literal of each must
+    /// occur in a start or window before the pattern is tried there.
+    pub also: Vec<Box<[u32]>>,
     /// Every match begins with one of the pattern's anchors ([`Anchors::starts_match`]).
     pub starts_at_anchor: bool,
     #[serde(skip)]
@@ -226,13 +259,13 @@ impl Pattern {
         source: String,
         rule: u32,
         max_len: Option<usize>,
-        also_groups: u8,
+        also: Vec<Box<[u32]>>,
         starts_at_anchor: bool,
         regex: Option<Regex>,
     ) -> Pattern {
         Pattern {
             has_hit_group: has_hit_group(&source),
-            also_groups,
+            also,
             starts_at_anchor,
             source,
             rule,
@@ -405,7 +438,7 @@ impl RuleSet {
                 allow_patterns: m
                     .allow_patterns
                     .iter()
-                    .map(|source| Pattern::new(source.clone(), 0, None, 0, false, None))
+                    .map(|source| Pattern::new(source.clone(), 0, None, Vec::new(), false, None))
                     .collect(),
             }
         }));
@@ -429,22 +462,7 @@ fn compile_view(
     members: &[usize],
     matches: &[RuleMatch],
 ) -> ViewMatcher {
-    let mut literal_ids: HashMap<String, usize> = HashMap::new();
-    let mut literals: Vec<String> = Vec::new();
-    let mut literal_uses: Vec<Vec<Use>> = Vec::new();
-    let mut add = |literal: String, new_use: Use| {
-        if literal.is_empty() {
-            return;
-        }
-        let id = *literal_ids.entry(literal.clone()).or_insert_with(|| {
-            literals.push(literal);
-            literal_uses.push(Vec::new());
-            literals.len() - 1
-        });
-        if !literal_uses[id].contains(&new_use) {
-            literal_uses[id].push(new_use);
-        }
-    };
+    let mut index = LiteralIndex::default();
     let mut patterns = Vec::new();
     let mut unanchored = Vec::new();
     // Frames and term sets repeat across rules: normalize each distinct text once.
@@ -468,7 +486,11 @@ fn compile_view(
                 .entry(text.as_str())
                 .or_insert_with(|| normalize(text, view).text)
                 .clone();
-            add(literal, Use::Rule { rule, role });
+            if role == Role::Phrase {
+                index.add_use(literal, Use::Phrase { rule });
+            } else {
+                index.add_context(literal, ContextUse { rule, role });
+            }
         }
         for ((source, anchors), regex) in m
             .patterns
@@ -477,44 +499,85 @@ fn compile_view(
             .zip(&m.pattern_regexes)
         {
             let pattern = patterns.len() as u32;
-            let (max_len, also_groups, starts_at_anchor) = match anchors {
+            let (max_len, also, starts_at_anchor) = match anchors {
                 Some(anchors) => {
                     for anchor in &anchors.literals {
-                        add(anchor.clone(), Use::Anchor { pattern });
+                        index.add_use(anchor.clone(), Use::Anchor { pattern });
                     }
-                    for (group, literals) in (0u8..).zip(&anchors.also) {
-                        for literal in literals {
-                            add(literal.clone(), Use::Also { pattern, group });
-                        }
-                    }
-                    (
-                        anchors.max_len,
-                        anchors.also.len() as u8,
-                        anchors.starts_match,
-                    )
+                    // A set holding the empty literal is met everywhere: no requirement.
+                    let also = anchors
+                        .also
+                        .iter()
+                        .filter(|set| set.iter().all(|literal| !literal.is_empty()))
+                        .map(|set| set.iter().map(|literal| index.id(literal)).collect())
+                        .collect();
+                    (anchors.max_len, also, anchors.starts_match)
                 }
                 None => {
                     unanchored.push(pattern);
-                    (None, 0, false)
+                    (None, Vec::new(), false)
                 }
             };
             patterns.push(Pattern::new(
                 source.clone(),
                 rule,
                 max_len,
-                also_groups,
+                also,
                 starts_at_anchor,
                 Some(regex.clone()),
             ));
         }
     }
-    let literals = (!literals.is_empty()).then(|| LiteralMatcher::new(&literals));
     ViewMatcher {
         view,
-        literals,
-        literal_uses,
+        literals: (!index.literals.is_empty()).then(|| LiteralMatcher::new(&index.literals)),
+        uses: PerLiteral::new(index.uses),
+        context_uses: PerLiteral::new(index.context_uses),
         patterns,
         unanchored,
+    }
+}
+
+/// A view's distinct literals, numbered, with what each one does.
+#[derive(Default)]
+struct LiteralIndex {
+    ids: HashMap<String, u32>,
+    literals: Vec<String>,
+    uses: Vec<Vec<Use>>,
+    context_uses: Vec<Vec<ContextUse>>,
+}
+
+impl LiteralIndex {
+    fn id(&mut self, literal: &str) -> u32 {
+        if let Some(&id) = self.ids.get(literal) {
+            return id;
+        }
+        let id = self.literals.len() as u32;
+        self.ids.insert(literal.to_string(), id);
+        self.literals.push(literal.to_string());
+        self.uses.push(Vec::new());
+        self.context_uses.push(Vec::new());
+        id
+    }
+
+    fn add_use(&mut self, literal: String, new_use: Use) {
+        if !literal.is_empty() {
+            let id = self.id(&literal) as usize;
+            push_new(&mut self.uses[id], new_use);
+        }
+    }
+
+    fn add_context(&mut self, literal: String, new_use: ContextUse) {
+        if !literal.is_empty() {
+            let id = self.id(&literal) as usize;
+            push_new(&mut self.context_uses[id], new_use);
+        }
+    }
+}
+
+fn push_new<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if !list.contains(&item) {
+        list.push(item);
     }
 }
 
