@@ -136,17 +136,50 @@ fn cjk_alphabet() -> Vec<char> {
     chars
 }
 
-/// A deterministic user pack of `phrases` distinct 3–5 character phrases, 500 per rule.
-fn big_pack_source(phrases: usize) -> PackSource {
-    let alphabet = cjk_alphabet();
+/// A deterministic pseudo-random sequence (xorshift64*, fixed seed).
+fn xorshift() -> impl FnMut() -> u64 {
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move || {
-        // xorshift64*
+    move || {
         state ^= state >> 12;
         state ^= state << 25;
         state ^= state >> 27;
         state.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    };
+    }
+}
+
+/// One Markdown paragraph of about `chars` characters with no sentence end, made of words
+/// the packs react to: the worst case for context filtering (every match shares one sentence
+/// with thousands of context terms). It took 413 s before context reach was bounded.
+fn dense_paragraph(chars: usize) -> String {
+    const WORDS: [&str; 14] = [
+        "转发",
+        "分享",
+        "红包",
+        "关注",
+        "最",
+        "第一",
+        "加微信",
+        "扫码",
+        "免费",
+        "领取",
+        "抽奖",
+        "保证",
+        "稳赚",
+        "收益",
+    ];
+    let mut next = xorshift();
+    let mut text = String::new();
+    while text.chars().count() < chars {
+        text.push_str(WORDS[(next() % WORDS.len() as u64) as usize]);
+    }
+    text.push('\n');
+    text
+}
+
+/// A deterministic user pack of `phrases` distinct 3–5 character phrases, 500 per rule.
+fn big_pack_source(phrases: usize) -> PackSource {
+    let alphabet = cjk_alphabet();
+    let mut next = xorshift();
     let mut seen = std::collections::HashSet::new();
     let mut all = Vec::with_capacity(phrases);
     while all.len() < phrases {
@@ -361,9 +394,18 @@ fn bench_match(c: &mut Criterion, sets: &[(String, RuleSet)]) {
                 });
             }
         }
+        let dense = dense_paragraph(DENSE_CHARS);
+        group.throughput(Throughput::Bytes(dense.len() as u64));
+        let rules = &sets[0].1;
+        group.bench_function(format!("dense-paragraph-{DENSE_CHARS}-chars"), |b| {
+            b.iter(|| black_box(lint_bytes(rules, dense.as_bytes(), Format::Markdown).unwrap()))
+        });
         group.finish();
     }
 }
+
+/// Characters in the dense-paragraph document ([`dense_paragraph`]).
+const DENSE_CHARS: usize = 300_000;
 
 /// A ~1 MB Markdown document with `hits` findings of a bench-only user rule, and those rules.
 fn render_input(hits: usize) -> (RuleSet, FileResult) {

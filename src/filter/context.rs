@@ -48,12 +48,25 @@ impl Sentences {
     }
 }
 
-fn chars_between(text: &str, a: usize, b: usize) -> usize {
-    if a >= b {
-        0
-    } else {
-        text[a..b].chars().count()
-    }
+/// Whether at most `n` characters lie between byte offsets `a` and `b`. Counts only when the
+/// gap could be that short (a character is at most 4 bytes), so a check costs O(n), not the
+/// length of a long paragraph.
+fn at_most_chars_between(text: &str, a: usize, b: usize, n: usize) -> bool {
+    a >= b || (b - a <= 4 * n && text[a..b].chars().count() <= n)
+}
+
+/// How far from a match, in bytes, context terms count (about 1,000 Chinese characters):
+/// beyond any real sentence, and it keeps a paragraph with no sentence end and thousands of
+/// matches linear in time.
+const CONTEXT_REACH: usize = 3_000;
+
+/// The hits of `context` (sorted by start) that start within [`CONTEXT_REACH`] of `range`.
+fn within_reach<'a>(context: &'a [ContextHit], range: &Range<usize>) -> &'a [ContextHit] {
+    let from = range.start.saturating_sub(CONTEXT_REACH);
+    let to = range.end.saturating_add(CONTEXT_REACH);
+    let first = context.partition_point(|c| c.range.start < from);
+    let end = first + context[first..].partition_point(|c| c.range.start <= to);
+    &context[first..end]
 }
 
 /// Words that, right before a section frame, deny it (这不是骗局, 并非诈骗, 零风险无陷阱). They
@@ -155,7 +168,7 @@ pub fn accept(
     }
     let text = normalized.text.as_str();
     let mut sentences: Option<Sentences> = None;
-    matches.context.sort_by_key(|c| c.rule);
+    matches.context.sort_by_key(|c| (c.rule, c.range.start));
     matches.candidates.sort_by(|a, b| {
         (a.rule, a.range.start, std::cmp::Reverse(a.range.end)).cmp(&(
             b.rule,
@@ -199,7 +212,7 @@ pub fn accept(
         {
             continue;
         }
-        let context = context_of(&matches.context, candidate.rule);
+        let context = within_reach(context_of(&matches.context, candidate.rule), range);
         if needs_sentences(conditions) && sentences.is_none() {
             sentences = Some(Sentences::new(text));
         }
@@ -214,15 +227,20 @@ pub fn accept(
     accepted
 }
 
-/// Whether a match of `regex` covers `range` (searching from shortly before it).
+/// Whether a match of `regex` covers `range`: searching from shortly before it to
+/// [`CONTEXT_REACH`] after it, so a long paragraph is not searched to its end per candidate.
 fn covered_by(regex: &regex_automata::meta::Regex, text: &str, range: &Range<usize>) -> bool {
     // A covering match starts at or before the range; look back a bounded distance.
     let mut from = range.start.saturating_sub(64);
     while !text.is_char_boundary(from) {
         from -= 1;
     }
+    let mut to = range.end.saturating_add(CONTEXT_REACH).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
     regex
-        .find_iter(regex_automata::Input::new(text).range(from..))
+        .find_iter(regex_automata::Input::new(text).range(from..to))
         .take_while(|m| m.start() <= range.start)
         .any(|m| m.end() >= range.end)
 }
@@ -348,7 +366,7 @@ fn context_allows(
                     && in_sentence(hit)
                     && conditions
                         .frame_within
-                        .is_none_or(|n| chars_between(text, hit.range.end, range.start) <= n)
+                        .is_none_or(|n| at_most_chars_between(text, hit.range.end, range.start, n))
                     && quotation_holds(text, &hit.range, range)
             }
             Role::UnlessAfter => {
@@ -356,7 +374,7 @@ fn context_allows(
                     && in_sentence(hit)
                     && conditions
                         .frame_within
-                        .is_none_or(|n| chars_between(text, range.end, hit.range.start) <= n)
+                        .is_none_or(|n| at_most_chars_between(text, range.end, hit.range.start, n))
                     && quotation_holds(text, &hit.range, range)
             }
             // Section frames act through the block that opens the section (see `accept`).
@@ -371,8 +389,8 @@ fn context_allows(
             hit.role == Role::Requires(group)
                 && match conditions.within {
                     Some(n) => {
-                        chars_between(text, hit.range.end, range.start) <= n
-                            && chars_between(text, range.end, hit.range.start) <= n
+                        at_most_chars_between(text, hit.range.end, range.start, n)
+                            && at_most_chars_between(text, range.end, hit.range.start, n)
                     }
                     None => in_sentence(hit),
                 }
@@ -384,6 +402,50 @@ fn context_allows(
 mod tests {
     use crate::extract::ScopeSet;
     use crate::lint::lint_snippet;
+
+    #[test]
+    fn character_gaps_are_counted_only_when_they_can_be_short() {
+        use super::at_most_chars_between;
+        let text = "转发ab领红包";
+        assert!(at_most_chars_between(text, 6, 8, 2), "ab");
+        assert!(!at_most_chars_between(text, 6, 11, 2), "ab领");
+        assert!(at_most_chars_between(text, 6, 11, 3));
+        assert!(
+            at_most_chars_between(text, 11, 6, 0),
+            "no gap when b precedes a"
+        );
+        assert!(
+            !at_most_chars_between(text, 0, text.len(), 1),
+            "too many bytes to count"
+        );
+    }
+
+    /// Context terms count up to [`super::CONTEXT_REACH`] from a match, even in a paragraph
+    /// with no sentence end.
+    #[test]
+    fn context_terms_count_within_reach() {
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
+id = "ads.claim"
+category = "ads"
+severity = "warning"
+phrases = ["稳赚不赔"]
+unless = ["骗局"]
+"#,
+        );
+        let filler = |n: usize| "的".repeat(n);
+        let near = format!("骗局{}稳赚不赔", filler(100));
+        let far = format!("骗局{}稳赚不赔", filler(2_000));
+        assert!(
+            findings(&rules, &near).is_empty(),
+            "a frame 100 characters before"
+        );
+        assert_eq!(
+            findings(&rules, &far).len(),
+            1,
+            "a frame 2,000 characters before"
+        );
+    }
 
     #[test]
     fn quotation_marks_make_a_mention() {
