@@ -10,7 +10,18 @@ when a diagnostic of its category overlaps the phrase (they share at least two c
 diagnostic is a true positive when it overlaps an intended phrase of its own category. It also
 counts the diagnostics on drafts with no intended violation: false positives beyond dispute.
 Uses target/release/gzhlint (build it first).
+
+Precision as listed undercounts: a set's author misses some real violations. Diagnostics that
+are not in the intent can be judged by someone who has not seen the rules:
+
+    scripts/evaluate.py fixtures/holdout35 --unlisted /tmp/h35.json   # what to judge
+    # the judge writes fixtures/holdout35/adjudication.json: the same items, each with
+    # "verdict": "real" (a violation the author did not list) or "false"
+
+With an adjudication file present, precision is also printed counting the judged-real ones as
+true positives (and the judged-false ones, and any not judged, as false positives).
 """
+import argparse
 import collections
 import json
 import pathlib
@@ -39,11 +50,26 @@ def overlap(a, b):
     return a in b or b in a or any(a[i:i + 2] in b for i in range(len(a) - 1))
 
 
+def visible_line(path, line):
+    """Line `line` of a draft as a reader sees it (tags dropped for HTML)."""
+    text = path.read_text(encoding="utf-8").split("\n")[line - 1]
+    if path.suffix == ".html":
+        text = re.sub(r"<[^>]*>", "", text)
+    return text.strip()
+
+
+def key(item):
+    return (item["file"], item["line"], item["rule"], item["text"])
+
+
 def main():
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    folder = pathlib.Path(sys.argv[1])
-    intent = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else folder / "INTENT.md"
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", type=pathlib.Path)
+    parser.add_argument("intent", type=pathlib.Path, nargs="?")
+    parser.add_argument("--unlisted", type=pathlib.Path, help="write the diagnostics not in the intent here, to be judged")
+    args = parser.parse_args()
+    folder = args.folder
+    intent = args.intent or folder / "INTENT.md"
     expected = expected_violations(intent.read_text(encoding="utf-8"))
     drafts = sorted(p for p in folder.iterdir() if p.suffix in (".md", ".html") and p.name != "INTENT.md")
     run = subprocess.run(
@@ -54,7 +80,7 @@ def main():
     for d in json.loads(run.stdout)["diagnostics"]:
         found[pathlib.Path(d["path"]).name].append(d)
     caught, missed, true_pos, false_pos = (collections.Counter() for _ in range(4))
-    misses, extras = [], []
+    misses, extras, unlisted_items = [], [], []
     for draft in drafts:
         want, got = expected.get(draft.name, []), found.get(draft.name, [])
         for category, phrase in want:
@@ -69,6 +95,11 @@ def main():
             else:
                 false_pos[d["category"]] += 1
                 extras.append(f"{draft.name}:{d['line']}: {d['rule']} 「{d['text']}」")
+                unlisted_items.append({
+                    "file": draft.name, "line": d["line"], "rule": d["rule"], "category": d["category"],
+                    "message": d["message"], "text": d["text"], "context": visible_line(draft, d["line"]),
+                    "clean_draft": not want,
+                })
     # Drafts with no intended violation (the clean ones): any diagnostic there is a false
     # positive beyond dispute, unlike an unlisted finding in a violating draft.
     unlisted = [d.name for d in drafts if d.name not in expected]
@@ -82,6 +113,18 @@ def main():
         precision = true_pos[c] / precision_n if precision_n else 1.0
         print(f"{c:20} recall {caught[c]}/{recall_n} = {recall:.3f}   precision {true_pos[c]}/{precision_n} = {precision:.3f}")
     print(f"clean drafts: {len(clean)}, diagnostics on them: {clean_hits}")
+    verdicts_path = folder / "adjudication.json"
+    if verdicts_path.exists():
+        verdicts = {key(v): v["verdict"] for v in json.loads(verdicts_path.read_text(encoding="utf-8"))}
+        real = collections.Counter(i["category"] for i in unlisted_items if verdicts.get(key(i)) == "real")
+        unjudged = sum(1 for i in unlisted_items if key(i) not in verdicts)
+        print(f"adjudicated ({verdicts_path.name}; {unjudged} unlisted diagnostics not judged, counted false):")
+        for c in CATEGORIES:
+            precision_n = true_pos[c] + false_pos[c]
+            tp = true_pos[c] + real[c]
+            print(f"{c:20} precision {tp}/{precision_n} = {tp / precision_n if precision_n else 1.0:.3f}")
+    if args.unlisted:
+        args.unlisted.write_text(json.dumps(unlisted_items, ensure_ascii=False, indent=1), encoding="utf-8")
     print("missed:")
     print("\n".join(f"  {m}" for m in misses) or "  none")
     print("diagnostics not in the intent:")
