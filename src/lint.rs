@@ -9,7 +9,7 @@ use crate::extract::{extract, Block, Extracted, Format, Scope};
 use crate::filter::context::{accept, section_frames, SectionFrames};
 use crate::filter::overlap::merge_overlapping;
 use crate::matching::{match_block, BlockMatches, ContextWanted};
-use crate::normalize::{normalize, with_digits, Normalized, View};
+use crate::normalize::{has_numerals, normalize, with_digits, Normalized, View};
 use crate::rules::RuleSet;
 use crate::source::{decode, DecodeOutcome, SourceText};
 
@@ -167,11 +167,15 @@ fn match_views(
     wanted: ContextWanted,
 ) -> Vec<(Rc<Normalized>, BlockMatches)> {
     let plain = Rc::new(normalize(&block.text, View::default()));
-    let digits = rules
-        .views
-        .iter()
-        .any(|m| m.view.digits)
-        .then(|| Rc::new(with_digits(&plain)));
+    let digits =
+        rules
+            .views
+            .iter()
+            .any(|m| m.view.digits)
+            .then(|| match has_numerals(&plain.text) {
+                true => Rc::new(with_digits(&plain)),
+                false => plain.clone(),
+            });
     rules
         .views
         .iter()

@@ -43,22 +43,77 @@ pub enum ContextWanted {
 }
 
 pub fn match_block(matcher: &ViewMatcher, text: &str, wanted: ContextWanted) -> BlockMatches {
+    SCRATCH.with_borrow_mut(|scratch| {
+        let found = match_with(matcher, text, wanted, scratch);
+        scratch.trim();
+        found
+    })
+}
+
+/// Buffers [`match_block`] reuses from block to block on a thread: most blocks are a short
+/// paragraph, and allocating these afresh for each cost more than filling them.
+#[derive(Default)]
+struct Scratch {
+    places: Vec<(u32, Range<usize>)>,
+    literals_found: Vec<(u32, Range<usize>)>,
+    occurrence_starts: Vec<(u32, usize)>,
+    also: AlsoParts,
+    candidate_rules: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Entries a scratch buffer may keep between blocks; a huge paragraph's are given back.
+const SCRATCH_KEEP: usize = 1 << 14;
+
+impl Scratch {
+    fn trim(&mut self) {
+        fn trim<T>(buffer: &mut Vec<T>) {
+            buffer.clear();
+            if buffer.capacity() > SCRATCH_KEEP {
+                *buffer = Vec::new();
+            }
+        }
+        trim(&mut self.places);
+        trim(&mut self.literals_found);
+        trim(&mut self.occurrence_starts);
+        trim(&mut self.also.starts);
+        trim(&mut self.also.set_ends);
+        trim(&mut self.candidate_rules);
+    }
+}
+
+fn match_with(
+    matcher: &ViewMatcher,
+    text: &str,
+    wanted: ContextWanted,
+    scratch: &mut Scratch,
+) -> BlockMatches {
+    let Scratch {
+        places,
+        literals_found,
+        occurrence_starts,
+        also,
+        candidate_rules,
+    } = scratch;
     let mut found = BlockMatches::default();
     // Where each pattern may match: from or around its anchors' occurrences, or the whole
     // block.
-    let mut places: Vec<(u32, Range<usize>)> = matcher
-        .unanchored
-        .iter()
-        .map(|&pattern| (pattern, 0..text.len()))
-        .collect();
-    let mut literals_found: Vec<(u32, Range<usize>)> = Vec::new();
+    places.extend(
+        matcher
+            .unanchored
+            .iter()
+            .map(|&pattern| (pattern, 0..text.len())),
+    );
     if let Some(literals) = &matcher.literals {
         literals.for_each_overlapping(text, |range, literal| {
             literals_found.push((literal as u32, range));
         });
     }
-    let occurrences = Occurrences::new(&literals_found);
-    for (literal, range) in &literals_found {
+    let occurrences = Occurrences::new(literals_found, occurrence_starts);
+    for (literal, range) in literals_found.iter() {
         for u in matcher.uses.get(*literal as usize) {
             match *u {
                 Use::Phrase { rule } => found.candidates.push(Candidate {
@@ -81,7 +136,6 @@ pub fn match_block(matcher: &ViewMatcher, text: &str, wanted: ContextWanted) -> 
             }
         }
     }
-    let mut also = AlsoParts::default();
     places.sort_unstable_by_key(|(pattern, place)| (*pattern, place.start));
     for places in places.chunk_by(|a, b| a.0 == b.0) {
         let pattern = &matcher.patterns[places[0].0 as usize];
@@ -101,22 +155,22 @@ pub fn match_block(matcher: &ViewMatcher, text: &str, wanted: ContextWanted) -> 
             .len()
             .saturating_mul(pattern.max_len.unwrap_or(text.len()));
         if !pattern.starts_at_anchor {
-            matches_in_windows(pattern, text, places, &also, &mut report);
+            matches_in_windows(pattern, text, places, also, &mut report);
         } else if reach <= START_BUDGET * text.len() {
-            matches_from_starts(pattern, text, places, &also, &mut report);
+            matches_from_starts(pattern, text, places, also, &mut report);
         } else {
             // Every match starts at an anchor, so a window need not reach back before it.
             let windows = places
                 .map(|anchor| anchor.start..search_window(text, &anchor, pattern.max_len).end);
-            matches_in_windows(pattern, text, windows, &also, &mut report);
+            matches_in_windows(pattern, text, windows, also, &mut report);
         }
     }
     // Context terms matter only to the rules that found something, and to section frames.
-    let mut candidate_rules: Vec<u32> = found.candidates.iter().map(|c| c.rule).collect();
+    candidate_rules.extend(found.candidates.iter().map(|c| c.rule));
     candidate_rules.sort_unstable();
     candidate_rules.dedup();
     if !candidate_rules.is_empty() || wanted == ContextWanted::WithSectionFrames {
-        for (literal, range) in &literals_found {
+        for (literal, range) in literals_found.iter() {
             for &ContextUse { rule, role } in matcher.context_uses.get(*literal as usize) {
                 let frame =
                     role == Role::SectionFrame && wanted == ContextWanted::WithSectionFrames;
@@ -137,8 +191,8 @@ pub fn match_block(matcher: &ViewMatcher, text: &str, wanted: ContextWanted) -> 
 const START_BUDGET: usize = 8;
 
 /// Where each literal occurs in a block: (literal id, start), sorted.
-struct Occurrences {
-    starts: Vec<(u32, usize)>,
+struct Occurrences<'a> {
+    starts: &'a [(u32, usize)],
     /// A Bloom filter of the literal ids found: most required parts a pattern's sets name
     /// are not in the block, and a bit test rules them out without a search.
     seen: [u64; SEEN_WORDS],
@@ -146,12 +200,14 @@ struct Occurrences {
 
 const SEEN_WORDS: usize = 16;
 
-impl Occurrences {
-    fn new(found: &[(u32, Range<usize>)]) -> Occurrences {
-        let mut starts: Vec<(u32, usize)> = found.iter().map(|(l, r)| (*l, r.start)).collect();
+impl<'a> Occurrences<'a> {
+    /// Sorts the starts of `found` into `starts` (cleared first).
+    fn new(found: &[(u32, Range<usize>)], starts: &'a mut Vec<(u32, usize)>) -> Occurrences<'a> {
+        starts.clear();
+        starts.extend(found.iter().map(|(l, r)| (*l, r.start)));
         starts.sort_unstable();
         let mut seen = [0; SEEN_WORDS];
-        for &(literal, _) in &starts {
+        for &(literal, _) in starts.iter() {
             let (word, bit) = Self::bit(literal);
             seen[word] |= bit;
         }
@@ -196,7 +252,7 @@ struct AlsoParts {
 
 impl AlsoParts {
     /// Gathers the occurrences of `sets`' literals; `false` when a set has none in the block.
-    fn find(&mut self, occurrences: &Occurrences, sets: &[Box<[u32]>]) -> bool {
+    fn find(&mut self, occurrences: &Occurrences<'_>, sets: &[Box<[u32]>]) -> bool {
         self.starts.clear();
         self.set_ends.clear();
         for set in sets {

@@ -220,6 +220,12 @@ pub fn normalize(text: &str, view: View) -> Normalized {
     }
 }
 
+/// Whether [`with_digits`] can change `text` (normalized in the plain view): it rewrites only
+/// Chinese numerals, which most paragraphs lack.
+pub fn has_numerals(text: &str) -> bool {
+    text.contains(numerals::is_numeral)
+}
+
 /// The `digits` view of text already normalized in the plain view: Chinese numeral runs become
 /// digits, and the map is composed with the plain view's, so that a block needing both views is
 /// normalized once.
