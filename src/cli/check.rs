@@ -1,7 +1,7 @@
 //! `gzhlint check`: find the drafts (or read one from standard input), lint them in parallel
 //! with the configuration that governs each, and print reports in input order.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,11 +9,11 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use super::inputs::{collect_files, CollectError, Input};
+use super::inputs::{drafts, CollectError, Input};
 use super::settings::{packs_by_config, FileSettings, Settings};
 use super::{load_rules, report_error, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::baseline::{self, Baseline};
-use crate::config::FailOn;
+use crate::config::{Config, FailOn};
 use crate::diagnostic::{sort_diagnostics, Diagnostic};
 use crate::filter::suppress;
 use crate::fix;
@@ -137,24 +137,21 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let inputs = match read_inputs(&args, &mut settings) {
-        Ok(inputs) => inputs,
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let stdin = match read_stdin(&args, &mut settings) {
+        Ok(stdin) => stdin,
         Err(code) => return code,
     };
-    let mut file_configs = Vec::with_capacity(inputs.len());
-    for input in &inputs {
-        let folder_of = if input.is_stdin() {
-            input
-                .path
-                .parent()
-                .map_or(PathBuf::from("./-"), |p| p.join("-"))
-        } else {
-            input.path.clone()
-        };
-        match settings.for_path(&folder_of) {
-            Ok(config) => file_configs.push(config),
-            Err(error) => {
-                report_error(&error);
+    // Configurations name packs, which must be loaded before any draft is linted: a first walk
+    // finds them all (and reports any bad path or configuration) without keeping the drafts.
+    if stdin.is_none() {
+        for draft in drafts(&paths, &mut settings) {
+            if let Err(error) = draft {
+                report_collect_error(error);
                 return EXIT_ERROR;
             }
         }
@@ -191,22 +188,26 @@ pub fn run(args: CheckArgs) -> i32 {
     }
     let owned = packs_by_config(&rules, &configs);
     let config_packs: HashSet<String> = owned.values().flatten().cloned().collect();
-    let file_settings: Vec<FileSettings> = file_configs
-        .into_iter()
-        .map(|config| {
-            let own = config.path.as_ref().and_then(|p| owned.get(p));
-            let foreign = config_packs
-                .iter()
-                .filter(|id| own.is_none_or(|own| !own.contains(*id)))
-                .cloned()
-                .collect();
-            FileSettings {
-                fail_on: args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning),
-                config,
-                foreign_packs: Arc::new(foreign),
-            }
-        })
-        .collect();
+    // What each configuration's drafts are checked with, built once per configuration.
+    let mut by_config: HashMap<*const Config, FileSettings> = HashMap::new();
+    let mut settings_of = |config: Arc<Config>| -> FileSettings {
+        by_config
+            .entry(Arc::as_ptr(&config))
+            .or_insert_with(|| {
+                let own = config.path.as_ref().and_then(|p| owned.get(p));
+                let foreign = config_packs
+                    .iter()
+                    .filter(|id| own.is_none_or(|own| !own.contains(*id)))
+                    .cloned()
+                    .collect();
+                FileSettings {
+                    fail_on: args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning),
+                    config,
+                    foreign_packs: Arc::new(foreign),
+                }
+            })
+            .clone()
+    };
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(baseline) => baseline,
         Err(error) => {
@@ -214,8 +215,16 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
+    // Drafts come as the second walk finds them, each with its configuration.
+    let mut inputs: Box<dyn Iterator<Item = Drafted>> = match stdin {
+        Some(stdin) => Box::new(std::iter::once(Ok(stdin))),
+        None => Box::new(
+            drafts(&paths, &mut settings)
+                .map(|draft| draft.map(|(path, config)| (Input::file(path), config))),
+        ),
+    };
     if args.explain_normalization {
-        return explain_normalization(&rules, &inputs);
+        return explain_normalization(&rules, inputs);
     }
     let job = Job {
         rules: &rules,
@@ -229,11 +238,26 @@ pub fn run(args: CheckArgs) -> i32 {
     // Drafts are linted in batches: each worker lints and renders a file, each batch's output is
     // printed in input order, and only what the report still needs is kept, so memory stays
     // flat however large the archive.
-    for (batch, batch_settings) in inputs.chunks(BATCH).zip(file_settings.chunks(BATCH)) {
+    let mut walk_failed = false;
+    loop {
+        let mut batch: Vec<(Input, FileSettings)> = Vec::with_capacity(BATCH);
+        while batch.len() < BATCH && !walk_failed {
+            match inputs.next() {
+                Some(Ok((input, config))) => batch.push((input, settings_of(config))),
+                Some(Err(error)) => {
+                    // The folders changed since the first walk.
+                    report_collect_error(error);
+                    walk_failed = true;
+                }
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
         let outcomes: Vec<(Outcome, String)> = pool.install(|| {
             batch
                 .par_iter()
-                .zip(batch_settings.par_iter())
                 .map(|(input, settings)| {
                     let mut outcome = check_input(&job, input, settings);
                     let mut text = String::new();
@@ -260,37 +284,52 @@ pub fn run(args: CheckArgs) -> i32 {
             reporter.add(outcome, text);
         }
     }
-    reporter.finish()
+    let code = reporter.finish();
+    if walk_failed {
+        EXIT_ERROR
+    } else {
+        code
+    }
 }
 
 /// Files linted per batch: enough to keep both cores busy, few enough to bound memory.
 const BATCH: usize = 256;
 
-/// Reads standard input, or collects the files named and found in folders.
-fn read_inputs(args: &CheckArgs, settings: &mut Settings) -> Result<Vec<Input>, i32> {
-    if args.stdin {
-        let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
-            eprintln!("gzhlint: error: cannot read standard input: {e}");
-            return Err(EXIT_ERROR);
-        }
-        return Ok(vec![Input::stdin(bytes, args.stdin_filename.as_deref())]);
+/// The draft read from standard input with its configuration, when `--stdin` is given.
+fn read_stdin(
+    args: &CheckArgs,
+    settings: &mut Settings,
+) -> Result<Option<(Input, Arc<Config>)>, i32> {
+    if !args.stdin {
+        return Ok(None);
     }
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    match collect_files(&paths, settings) {
-        Ok(files) => Ok(files.into_iter().map(Input::file).collect()),
-        Err(CollectError::Path(message)) => {
-            eprintln!("gzhlint: error: {message}");
-            Err(EXIT_ERROR)
-        }
-        Err(CollectError::Config(error)) => {
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
+        eprintln!("gzhlint: error: cannot read standard input: {e}");
+        return Err(EXIT_ERROR);
+    }
+    let input = Input::stdin(bytes, args.stdin_filename.as_deref());
+    // The configuration of the folder the named path would be in.
+    let folder_of = input
+        .path
+        .parent()
+        .map_or(PathBuf::from("./-"), |p| p.join("-"));
+    match settings.for_path(&folder_of) {
+        Ok(config) => Ok(Some((input, config))),
+        Err(error) => {
             report_error(&error);
             Err(EXIT_ERROR)
         }
+    }
+}
+
+/// A draft to lint with its configuration, or why the walk failed.
+type Drafted = Result<(Input, Arc<Config>), CollectError>;
+
+fn report_collect_error(error: CollectError) {
+    match error {
+        CollectError::Path(message) => eprintln!("gzhlint: error: {message}"),
+        CollectError::Config(error) => report_error(&error),
     }
 }
 
@@ -599,8 +638,15 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
     }))
 }
 
-fn explain_normalization(rules: &RuleSet, inputs: &[Input]) -> i32 {
+fn explain_normalization(rules: &RuleSet, inputs: impl Iterator<Item = Drafted>) -> i32 {
     for input in inputs {
+        let input = match input {
+            Ok((input, _)) => input,
+            Err(error) => {
+                report_collect_error(error);
+                return EXIT_ERROR;
+            }
+        };
         let path = &input.path;
         let Ok(bytes) = input.read() else {
             eprintln!("gzhlint: error: {}: cannot read", path.display());

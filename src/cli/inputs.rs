@@ -3,7 +3,10 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use super::settings::Settings;
+use crate::config::Config;
 use crate::error::SpannedError;
 use crate::extract::Format;
 
@@ -40,10 +43,6 @@ impl Input {
         }
     }
 
-    pub fn is_stdin(&self) -> bool {
-        self.bytes.is_some()
-    }
-
     pub fn read(&self) -> std::io::Result<Cow<'_, [u8]>> {
         match &self.bytes {
             Some(bytes) => Ok(bytes.as_slice().into()),
@@ -58,55 +57,91 @@ pub enum CollectError {
     Config(SpannedError),
 }
 
-/// Named files are linted whatever their extension; folders are walked for draft extensions,
-/// honouring .gitignore, .gzhlintignore and the governing configuration's include/exclude.
-/// The list is sorted per argument so output order is stable.
-pub fn collect_files(
-    paths: &[PathBuf],
-    settings: &mut Settings,
-) -> Result<Vec<PathBuf>, CollectError> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_file() {
-            files.push(path.clone());
-            continue;
-        }
-        if !path.is_dir() {
-            return Err(CollectError::Path(format!(
-                "{}: no such file or folder",
-                path.display()
-            )));
-        }
-        let mut found = Vec::new();
-        let walker = ignore::WalkBuilder::new(path)
-            .add_custom_ignore_filename(".gzhlintignore")
-            .require_git(false)
-            .build();
-        for entry in walker {
-            let entry =
-                entry.map_err(|e| CollectError::Path(format!("{}: {e}", path.display())))?;
-            let is_draft = entry.file_type().is_some_and(|t| t.is_file())
-                && entry
-                    .path()
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| {
-                        Format::LINTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                    });
-            if !is_draft {
+/// The drafts named and found in folders, each with the configuration that governs it, in a
+/// stable order: named files as given, each folder's drafts by path. Named files are linted
+/// whatever their extension; folders are walked for draft extensions, honouring .gitignore,
+/// .gzhlintignore and the governing configuration's include/exclude. Drafts are yielded as the
+/// folders are walked (entries sorted by name, which is path order), so an archive of any size
+/// is never held as a list.
+pub fn drafts<'a>(paths: &'a [PathBuf], settings: &'a mut Settings) -> Drafts<'a> {
+    Drafts {
+        paths: paths.iter(),
+        walk: None,
+        settings,
+    }
+}
+
+pub struct Drafts<'a> {
+    paths: std::slice::Iter<'a, PathBuf>,
+    /// The folder being walked, and its walk.
+    walk: Option<(&'a Path, ignore::Walk)>,
+    settings: &'a mut Settings,
+}
+
+impl Iterator for Drafts<'_> {
+    type Item = Result<(PathBuf, Arc<Config>), CollectError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let Some((folder, walk)) = &mut self.walk else {
+                let path = self.paths.next()?;
+                if path.is_file() {
+                    let config = self.settings.for_path(path);
+                    return Some(
+                        config
+                            .map(|c| (path.clone(), c))
+                            .map_err(CollectError::Config),
+                    );
+                }
+                if !path.is_dir() {
+                    return Some(Err(CollectError::Path(format!(
+                        "{}: no such file or folder",
+                        path.display()
+                    ))));
+                }
+                let walk = ignore::WalkBuilder::new(path)
+                    .add_custom_ignore_filename(".gzhlintignore")
+                    .require_git(false)
+                    .sort_by_file_name(|a, b| a.cmp(b))
+                    .build();
+                self.walk = Some((path, walk));
+                continue;
+            };
+            let entry = match walk.next() {
+                None => {
+                    self.walk = None;
+                    continue;
+                }
+                Some(Err(e)) => {
+                    return Some(Err(CollectError::Path(format!(
+                        "{}: {e}",
+                        folder.display()
+                    ))))
+                }
+                Some(Ok(entry)) => entry,
+            };
+            if !is_draft(&entry) {
                 continue;
             }
-            let config = settings
-                .for_path(entry.path())
-                .map_err(CollectError::Config)?;
+            let config = match self.settings.for_path(entry.path()) {
+                Ok(config) => config,
+                Err(error) => return Some(Err(CollectError::Config(error))),
+            };
             let absolute =
                 std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf());
             if config.selects(&absolute) {
-                found.push(entry.into_path());
+                return Some(Ok((entry.into_path(), config)));
             }
         }
-        found.sort();
-        files.extend(found);
     }
-    Ok(files)
+}
+
+/// A file with one of the draft extensions.
+fn is_draft(entry: &ignore::DirEntry) -> bool {
+    entry.file_type().is_some_and(|t| t.is_file())
+        && entry
+            .path()
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| Format::LINTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
