@@ -27,7 +27,6 @@ import json
 import pathlib
 import re
 import subprocess
-import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CATEGORIES = ["inducement", "false_advertising", "illegal_trading", "prohibited_content"]

@@ -63,9 +63,8 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     // introduces a nested list, for that list's items. Open lead-ins, outermost first.
     let mut lead_ins: Vec<LeadIn> = Vec::new();
     for block in blocks {
-        let frames_matter = block.heading_level > 0
-            || block.scopes.contains(Scope::Title)
-            || introduces_list(block);
+        // A title's frames were taken above; here only headings and lead-ins open frames.
+        let frames_matter = block.heading_level > 0 || introduces_list(block);
         let wanted = if uses_sections && frames_matter {
             ContextWanted::WithSectionFrames
         } else {

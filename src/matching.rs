@@ -44,6 +44,8 @@ pub enum ContextWanted {
 
 pub fn match_block(matcher: &ViewMatcher, text: &str, wanted: ContextWanted) -> BlockMatches {
     SCRATCH.with_borrow_mut(|scratch| {
+        // Cleared first too: a panic caught by a library caller may have left data behind.
+        scratch.trim();
         let found = match_with(matcher, text, wanted, scratch);
         scratch.trim();
         found

@@ -238,12 +238,23 @@ pub fn run(args: CheckArgs) -> i32 {
     // Drafts are linted in batches: each worker lints and renders a file, each batch's output is
     // printed in input order, and only what the report still needs is kept, so memory stays
     // flat however large the archive.
+    let known_configs: HashSet<PathBuf> = configs.iter().filter_map(|c| c.path.clone()).collect();
     let mut walk_failed = false;
     loop {
         let mut batch: Vec<(Input, FileSettings)> = Vec::with_capacity(BATCH);
         while batch.len() < BATCH && !walk_failed {
             match inputs.next() {
-                Some(Ok((input, config))) => batch.push((input, settings_of(config))),
+                Some(Ok((input, config))) => match &config.path {
+                    // Its packs were not loaded, nor its rule settings checked.
+                    Some(path) if !known_configs.contains(path) => {
+                        eprintln!(
+                            "gzhlint: error: {}: configuration appeared during the run; run again",
+                            path.display()
+                        );
+                        walk_failed = true;
+                    }
+                    _ => batch.push((input, settings_of(config))),
+                },
                 Some(Err(error)) => {
                     // The folders changed since the first walk.
                     report_collect_error(error);
@@ -284,12 +295,20 @@ pub fn run(args: CheckArgs) -> i32 {
             reporter.add(outcome, text);
         }
     }
-    let code = reporter.finish();
-    if walk_failed {
-        EXIT_ERROR
-    } else {
-        code
+    if !walk_failed {
+        return reporter.finish();
     }
+    // The report covers only the drafts before the failure: a baseline of them would silently
+    // drop the rest.
+    if let Some(path) = &args.write_baseline {
+        eprintln!(
+            "gzhlint: error: {}: baseline not written: the run did not finish",
+            path.display()
+        );
+    } else {
+        reporter.finish();
+    }
+    EXIT_ERROR
 }
 
 /// Files linted per batch: enough to keep both cores busy, few enough to bound memory.

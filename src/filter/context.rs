@@ -52,7 +52,7 @@ impl Sentences {
 /// gap could be that short (a character is at most 4 bytes), so a check costs O(n), not the
 /// length of a long paragraph.
 fn at_most_chars_between(text: &str, a: usize, b: usize, n: usize) -> bool {
-    a >= b || (b - a <= 4 * n && text[a..b].chars().count() <= n)
+    a >= b || (b - a <= n.saturating_mul(4) && text[a..b].chars().count() <= n)
 }
 
 /// How far from a match, in bytes, context terms count (about 1,000 Chinese characters):

@@ -504,11 +504,10 @@ fn compile_view(
                     for anchor in &anchors.literals {
                         index.add_use(anchor.clone(), Use::Anchor { pattern });
                     }
-                    // A set holding the empty literal is met everywhere: no requirement.
+                    // Sets hold literals of a Chinese character or longer (ALSO_MIN_BYTES).
                     let also = anchors
                         .also
                         .iter()
-                        .filter(|set| set.iter().all(|literal| !literal.is_empty()))
                         .map(|set| set.iter().map(|literal| index.id(literal)).collect())
                         .collect();
                     (anchors.max_len, also, anchors.starts_match)
