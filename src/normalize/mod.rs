@@ -189,13 +189,29 @@ fn is_separator(c: char) -> bool {
     ) || c.is_whitespace() && c != '\n'
 }
 
+/// The lower-case letter a circled, parenthesized or squared Latin letter stands for (ⓥ, Ⓥ,
+/// ⒱, 🄥, 🄵, 🅥, 🅅): written for vx and wx to slip past a plain match.
+fn enclosed_letter(c: char) -> Option<char> {
+    let first = match c {
+        'Ⓐ'..='Ⓩ' => 'Ⓐ',
+        'ⓐ'..='ⓩ' => 'ⓐ',
+        '⒜'..='⒵' => '⒜',
+        '\u{1F110}'..='\u{1F129}' => '\u{1F110}',
+        '\u{1F130}'..='\u{1F149}' => '\u{1F130}',
+        '\u{1F150}'..='\u{1F169}' => '\u{1F150}',
+        '\u{1F170}'..='\u{1F189}' => '\u{1F170}',
+        _ => return None,
+    };
+    char::from_u32('a' as u32 + (c as u32 - first as u32))
+}
+
 /// A character of Chinese (or other non-ASCII) text, next to which separators are removed.
 fn is_wide(c: char) -> bool {
     !c.is_ascii() && !is_separator(c)
 }
 
-/// Width and case folding of one character, plus ➕ and circled numerals; `None` when the
-/// character stays as it is.
+/// Width and case folding of one character, plus ➕, circled numerals and enclosed letters;
+/// `None` when the character stays as it is.
 fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
     let folded = match c {
         '\u{FF01}'..='\u{FF5E}' => {
@@ -205,7 +221,10 @@ fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
         '\u{3000}' => ' ',
         '➕' => '+',
         'A'..='Z' => c.to_ascii_lowercase(),
-        _ => return numerals::circled(c),
+        _ => match enclosed_letter(c) {
+            Some(letter) => letter,
+            None => return numerals::circled(c),
+        },
     };
     Some(folded.encode_utf8(buf))
 }

@@ -69,6 +69,12 @@ fn latin_words_numbers_and_enumerations_keep_their_separators() {
 #[test]
 fn numerals() {
     assert_eq!(norm("①②⑩号"), "1210号");
+    assert_eq!(norm("加ⓥⓧ"), "加vx", "circled letters");
+    assert_eq!(
+        norm("Ⓥ⒳🅦🄧🅧"),
+        "vxwxx",
+        "capital, parenthesized, squared letters"
+    );
     assert_eq!(norm("⑴❶"), "11");
     let digits = View { digits: true };
     assert_eq!(normalize("壹叁捌", digits).text, "138");
