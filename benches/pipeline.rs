@@ -169,8 +169,11 @@ fn dense_paragraph(chars: usize) -> String {
     ];
     let mut next = xorshift();
     let mut text = String::new();
-    while text.chars().count() < chars {
-        text.push_str(WORDS[(next() % WORDS.len() as u64) as usize]);
+    let mut count = 0;
+    while count < chars {
+        let word = WORDS[(next() % WORDS.len() as u64) as usize];
+        text.push_str(word);
+        count += word.chars().count();
     }
     text.push('\n');
     text
