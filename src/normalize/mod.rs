@@ -376,15 +376,28 @@ fn normalize_plain(text: &str) -> Normalized {
     // between Latin characters (kept) or next to a Chinese character (removed).
     let mut pending: Option<Range<usize>> = None;
     let mut pending_emoji = false;
-    let mut chars = text.char_indices().peekable();
     let mut buf = [0u8; 8];
-    while let Some((at, c)) = chars.next() {
+    let mut at = 0;
+    while let Some(c) = text[at..].chars().next() {
         let len = c.len_utf8();
-        if is_invisible(c) {
-            continue;
-        }
         while replacements.peek().is_some_and(|(start, _, _)| *start < at) {
             replacements.next();
+        }
+        let next_replacement = replacements
+            .peek()
+            .map_or(text.len(), |&(start, _, _)| start);
+        // Most text stays as it is: copied a stretch at a time, not a character at a time.
+        if pending.is_none() && at < next_replacement {
+            let end = at + kept_as_is(&text[at..next_replacement]);
+            if end > at {
+                out.push_exact(&text[at..end], at);
+                at = end;
+                continue;
+            }
+        }
+        if is_invisible(c) {
+            at += len;
+            continue;
         }
         if let Some(&(start, end, to)) = replacements.peek() {
             if start == at {
@@ -404,9 +417,7 @@ fn normalize_plain(text: &str) -> Normalized {
                     }
                 }
                 out.push_replaced(&folded, start..end);
-                while chars.peek().is_some_and(|(next, _)| *next < end) {
-                    chars.next();
-                }
+                at = end;
                 continue;
             }
         }
@@ -416,6 +427,7 @@ fn normalize_plain(text: &str) -> Normalized {
             let range = pending.get_or_insert(at..at);
             range.end = at + len;
             pending_emoji |= is_emoji(first);
+            at += len;
             continue;
         }
         flush_separators(
@@ -432,9 +444,30 @@ fn normalize_plain(text: &str) -> Normalized {
             }
             None => out.push_exact(&text[at..at + len], at),
         }
+        at += len;
     }
     flush_separators(&mut out, text, &mut pending, &mut pending_emoji, None);
     out
+}
+
+/// The length of the longest prefix of `text` that normalization copies unchanged: no
+/// invisible character, separator, emoji or character that folds.
+fn kept_as_is(text: &str) -> usize {
+    text.char_indices()
+        .find(|&(_, c)| {
+            if c.is_ascii() {
+                c.is_ascii_uppercase() || is_separator(c)
+            } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                // Chinese characters, the bulk of the text: only 丶 is a separator.
+                c == '丶'
+            } else {
+                is_invisible(c)
+                    || is_emoji(c)
+                    || is_separator(c)
+                    || fold_char(c, &mut [0; 8]).is_some()
+            }
+        })
+        .map_or(text.len(), |(at, _)| at)
 }
 
 /// Decides the fate of a pending run of separators now that `next` (the next kept character,
