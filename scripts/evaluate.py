@@ -9,7 +9,7 @@ INTENT.md lists, per file (`## name`), one bullet per intended violation:
 when a diagnostic of its category overlaps the phrase (they share at least two characters); a
 diagnostic is a true positive when it overlaps an intended phrase of its own category. It also
 counts the diagnostics on drafts with no intended violation: false positives beyond dispute.
-Uses target/release/gzhlint (build it first).
+Uses target/release/gzhlint (build it first), or the binary `--gzhlint` names.
 
 Precision as listed undercounts: a set's author misses some real violations. Diagnostics that
 are not in the intent can be judged by someone who has not seen the rules:
@@ -65,6 +65,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=pathlib.Path)
     parser.add_argument("intent", type=pathlib.Path, nargs="?")
+    parser.add_argument("--gzhlint", type=pathlib.Path, default=ROOT / "target/release/gzhlint",
+                        help="the binary to measure (to compare two builds)")
     parser.add_argument("--unlisted", type=pathlib.Path, help="write the diagnostics not in the intent here, to be judged")
     args = parser.parse_args()
     folder = args.folder
@@ -72,7 +74,7 @@ def main():
     expected = expected_violations(intent.read_text(encoding="utf-8"))
     drafts = sorted(p for p in folder.iterdir() if p.suffix in (".md", ".html") and p.name != "INTENT.md")
     run = subprocess.run(
-        [str(ROOT / "target/release/gzhlint"), "check", "--isolated", "--format", "json", "--fail-on", "never"]
+        [str(args.gzhlint), "check", "--isolated", "--format", "json", "--fail-on", "never"]
         + [str(p) for p in drafts],
         capture_output=True, text=True, check=True)
     found = collections.defaultdict(list)

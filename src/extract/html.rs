@@ -540,7 +540,7 @@ mod tests {
         let source = r##"<html><head><title>标题</title><meta property="og:title" content="标题"></head>
 <body><h1 class="rich_media_title" id="activity-name">标题</h1>
 <div id="js_content"><h2>小节</h2><p>段落<a href="#">链接</a></p><table><tr><td>单元格</td></tr></table>
-<blockquote>引文</blockquote><img alt="图片说明" src="a.png"></div>
+<blockquote>“引文”</blockquote><blockquote>提示</blockquote><img alt="图片说明" src="a.png"></div>
 <div class="qr_code">关注公众号</div></body></html>"##;
         let mut extracted = extract_html(source);
         extracted.drop_repeated_titles();
@@ -557,7 +557,8 @@ mod tests {
                 ("小节".to_string(), vec!["heading"]),
                 ("段落链接".to_string(), vec!["body"]),
                 ("单元格".to_string(), vec!["body", "table"]),
-                ("引文".to_string(), vec!["body", "quote"]),
+                ("“引文”".to_string(), vec!["body", "quote"]),
+                ("提示".to_string(), vec!["body"]),
                 ("图片说明".to_string(), vec!["alt"]),
             ]
         );

@@ -399,9 +399,14 @@ mod tests {
 
     #[test]
     fn structure_gives_scopes() {
-        let source = "> 引用里的话\n\n- 列表项\n\n| 表头 |\n|---|\n| 单元格 |\n\n![图片说明](a.png) [链接文字](https://x)\n";
+        let source = "> “引用里的话”\n\n> 提示：作者自己的话\n\n- 列表项\n\n| 表头 |\n|---|\n| 单元格 |\n\n![图片说明](a.png) [链接文字](https://x)\n";
         let extracted = extract_markdown(source);
-        assert_eq!(scopes_of(&extracted, "引用里的话"), ["body", "quote"]);
+        assert_eq!(scopes_of(&extracted, "“引用里的话”"), ["body", "quote"]);
+        assert_eq!(
+            scopes_of(&extracted, "提示：作者自己的话"),
+            ["body"],
+            "a block quote that quotes no one is the author's callout"
+        );
         assert_eq!(scopes_of(&extracted, "列表项"), ["body"]);
         assert_eq!(scopes_of(&extracted, "单元格"), ["body", "table"]);
         assert_eq!(scopes_of(&extracted, "图片说明"), ["alt"]);

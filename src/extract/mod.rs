@@ -43,6 +43,11 @@ pub struct Block {
     pub list_depth: u8,
 }
 
+fn opens_with_quotation_mark(text: &str) -> bool {
+    text.trim_start()
+        .starts_with(['“', '"', '「', '『', '‘', '\'', '＂', '﹁', '﹃'])
+}
+
 /// Stands in for inline code so that no match runs across it.
 pub const PLACEHOLDER: char = '\u{FFFC}';
 
@@ -143,11 +148,18 @@ pub struct Extracted {
 }
 
 impl Extracted {
-    /// Adds a block unless it is blank.
-    pub fn push(&mut self, block: Block) {
-        if !block.is_blank() {
-            self.blocks.push(block);
+    /// Adds a block unless it is blank. A block quotation is in the `quote` scope only when it
+    /// quotes someone: WeChat editors style the author's own callouts (限时福利, 顾客反馈) as
+    /// block quotes as often as quotations, so one that does not open with a quotation mark is
+    /// read as the author's words.
+    pub fn push(&mut self, mut block: Block) {
+        if block.is_blank() {
+            return;
         }
+        if block.scopes.contains(Scope::Quote) && !opens_with_quotation_mark(&block.text) {
+            block.scopes = block.scopes.without(Scope::Quote);
+        }
+        self.blocks.push(block);
     }
 
     /// The same title text found twice (front matter and H1, `<title>` and og:title) is reported once.

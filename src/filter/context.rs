@@ -563,7 +563,7 @@ unless_section = ["禁止"]
             "nor its sibling items"
         );
         assert_eq!(
-            lines("> 平台禁止以下玩法：\n\n- 集赞送礼品\n"),
+            lines("> “群主说平台禁止以下玩法：\n\n- 集赞送礼品\n"),
             [3],
             "a quoted lead-in frames no list outside the quote"
         );
