@@ -9,7 +9,10 @@ INTENT.md lists, per file (`## name`), one bullet per intended violation:
 when a diagnostic of its category overlaps the phrase (they share at least two characters); a
 diagnostic is a true positive when it overlaps an intended phrase of its own category. It also
 counts the diagnostics on drafts with no intended violation: false positives beyond dispute.
-Uses target/release/gzhlint (build it first), or the binary `--gzhlint` names.
+Uses target/release/gzhlint (build it first), or the binary `--gzhlint` names. A miss whose
+sentence has another finding of the same category (the reviewer would see that sentence
+flagged, with a narrower span) is marked, and recall counting those is printed after the strict
+figures.
 
 Precision as listed undercounts: a set's author misses some real violations. Diagnostics that
 are not in the intent can be judged by someone who has not seen the rules:
@@ -57,6 +60,14 @@ def visible_line(path, line):
     return text.strip()
 
 
+def same_sentence(path, diagnostic, phrase):
+    """Whether the diagnostic's text and the phrase share a sentence of the diagnostic's line."""
+    clean = lambda t: t.replace("\u200b", "")
+    flagged, phrase = clean(diagnostic["text"]), clean(phrase)
+    sentences = re.split(r"(?<=[。！？!?；;])", clean(visible_line(path, diagnostic["line"])))
+    return any(flagged in s and phrase in s for s in sentences)
+
+
 def key(item):
     return (item["file"], item["line"], item["rule"], item["text"])
 
@@ -80,7 +91,7 @@ def main():
     found = collections.defaultdict(list)
     for d in json.loads(run.stdout)["diagnostics"]:
         found[pathlib.Path(d["path"]).name].append(d)
-    caught, missed, true_pos, false_pos = (collections.Counter() for _ in range(4))
+    caught, missed, true_pos, false_pos, nearby = (collections.Counter() for _ in range(5))
     misses, extras, unlisted_items = [], [], []
     for draft in drafts:
         want, got = expected.get(draft.name, []), found.get(draft.name, [])
@@ -89,7 +100,9 @@ def main():
                 caught[category] += 1
             else:
                 missed[category] += 1
-                misses.append(f"{draft.name}: {category} 「{phrase}」")
+                beside = any(d["category"] == category and same_sentence(draft, d, phrase) for d in got)
+                nearby[category] += beside
+                misses.append(f"{draft.name}: {category} 「{phrase}」" + (" (its sentence flagged)" if beside else ""))
         for d in got:
             if any(d["category"] == c and overlap(d["text"], p) for c, p in want):
                 true_pos[d["category"]] += 1
@@ -114,6 +127,12 @@ def main():
         precision = true_pos[c] / precision_n if precision_n else 1.0
         print(f"{c:20} recall {caught[c]}/{recall_n} = {recall:.3f}   precision {true_pos[c]}/{precision_n} = {precision:.3f}")
     print(f"clean drafts: {len(clean)}, diagnostics on them: {clean_hits}")
+    if sum(nearby.values()):
+        print("recall counting a miss whose sentence has another finding of its category:")
+        for c in CATEGORIES:
+            recall_n = caught[c] + missed[c]
+            n = caught[c] + nearby[c]
+            print(f"{c:20} recall {n}/{recall_n} = {n / recall_n if recall_n else 1.0:.3f}")
     verdicts_path = folder / "adjudication.json"
     if verdicts_path.exists():
         verdicts = {key(v): v["verdict"] for v in json.loads(verdicts_path.read_text(encoding="utf-8"))}
