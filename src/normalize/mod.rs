@@ -7,7 +7,8 @@
 //! - zero-width and invisible characters removed;
 //! - separators (spaces, `-*_·./|~`, emoji) removed when they stand next to a Chinese
 //!   character, so 全-网-最-低-价 and 加 V 信 match — Latin words and numbers keep theirs;
-//! - circled and parenthesised numerals → digits, and in the `digits` view Chinese numerals too.
+//! - circled and parenthesised numerals → digits, and in the `digits` view Chinese numerals too;
+//! - circled, parenthesised and squared Latin letters, and the Roman numerals Ⅴ Ⅹ, → letters.
 //!
 //! The map is a list of runs, not a table per byte: a run of copied text maps linearly, a
 //! replaced character or phrase maps as a whole.
@@ -210,7 +211,8 @@ fn is_wide(c: char) -> bool {
     !c.is_ascii() && !is_separator(c)
 }
 
-/// Width and case folding of one character, plus ➕, circled numerals and enclosed letters;
+/// Width and case folding of one character, plus ➕, circled numerals, enclosed letters and
+/// the Roman numerals that stand for v and x;
 /// `None` when the character stays as it is.
 fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
     let folded = match c {
@@ -221,6 +223,10 @@ fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
         '\u{3000}' => ' ',
         '➕' => '+',
         'A'..='Z' => c.to_ascii_lowercase(),
+        // Roman numerals five and ten written for the letters of vx (ⅤⅩ, ⅴⅹ); the others are
+        // left alone: Ⅱ型, 第Ⅲ期 are numbers.
+        'Ⅴ' | 'ⅴ' => 'v',
+        'Ⅹ' | 'ⅹ' => 'x',
         _ => match enclosed_letter(c) {
             Some(letter) => letter,
             None => return numerals::circled(c),

@@ -75,6 +75,16 @@ fn numerals() {
         "vxwxx",
         "capital, parenthesized, squared letters"
     );
+    assert_eq!(
+        norm("加ⅤⅩ、ⅴⅹ"),
+        "加vx、vx",
+        "Roman five and ten as letters"
+    );
+    assert_eq!(
+        norm("Ⅱ型、第Ⅲ期"),
+        "Ⅱ型、第Ⅲ期",
+        "other Roman numerals stay"
+    );
     assert_eq!(norm("⑴❶"), "11");
     let digits = View { digits: true };
     assert_eq!(normalize("壹叁捌", digits).text, "138");
