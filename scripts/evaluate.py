@@ -26,6 +26,7 @@ true positives (and the judged-false ones, and any not judged, as false positive
 """
 import argparse
 import collections
+import html
 import json
 import pathlib
 import re
@@ -56,13 +57,14 @@ def visible_line(path, line):
     """Line `line` of a draft as a reader sees it (tags dropped for HTML)."""
     text = path.read_text(encoding="utf-8").split("\n")[line - 1]
     if path.suffix == ".html":
-        text = re.sub(r"<[^>]*>", "", text)
+        text = html.unescape(re.sub(r"<[^>]*>", "", text))
     return text.strip()
 
 
 def same_sentence(path, diagnostic, phrase):
     """Whether the diagnostic's text and the phrase share a sentence of the diagnostic's line."""
-    clean = lambda t: t.replace("\u200b", "")
+    def clean(text):
+        return re.sub("[\u200b-\u200d\u2060\ufeff]|\\*\\*", "", text)
     flagged, phrase = clean(diagnostic["text"]), clean(phrase)
     sentences = re.split(r"(?<=[。！？!?；;])", clean(visible_line(path, diagnostic["line"])))
     return any(flagged in s and phrase in s for s in sentences)

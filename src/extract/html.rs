@@ -19,16 +19,18 @@ use super::{Block, Comment, Extracted, Scope, ScopeSet};
 
 pub fn extract_html(source: &str) -> Extracted {
     let mut extracted = Extracted::default();
-    extract_html_fragment(source, 0, ScopeSet::EMPTY, &mut extracted);
+    extract_html_fragment(source, 0, ScopeSet::EMPTY, 0, &mut extracted);
     extracted
 }
 
 /// Extracts `fragment`, which starts at byte `offset` of the file, into `out`. `context` scopes
-/// (e.g. a quote around an HTML block in Markdown) are added to every block.
+/// (e.g. a quote around an HTML block in Markdown) are added to every block; `quotation` is the
+/// number of the block quotation around the fragment (0 if none).
 pub(crate) fn extract_html_fragment(
     fragment: &str,
     offset: usize,
     context: ScopeSet,
+    quotation: u32,
     out: &mut Extracted,
 ) {
     let pieces = Rc::new(RefCell::new(Vec::new()));
@@ -42,6 +44,8 @@ pub(crate) fn extract_html_fragment(
         source: fragment,
         offset,
         context,
+        quotation,
+        quotations_opened: out.quotations_opened,
         stack: Vec::new(),
         block: None,
         blocks: Vec::new(),
@@ -68,6 +72,7 @@ pub(crate) fn extract_html_fragment(
         pieces.borrow_mut().clear();
     }
     walker.flush();
+    out.quotations_opened = walker.quotations_opened;
     let content_root_seen = walker.content_root_seen;
     out.comments.extend(walker.comments);
     // The visible title comes first, so that when <title> and og:title repeat it, the finding
@@ -123,12 +128,17 @@ struct Open {
     scope: Option<Scope>,
     link: bool,
     content_root: bool,
+    /// A `<blockquote>`'s number (see [`Block::quotation`]); 0 for other elements.
+    quotation: u32,
 }
 
 struct Walker<'a> {
     source: &'a str,
     offset: usize,
     context: ScopeSet,
+    /// The number of the block quotation around the fragment (0 if none).
+    quotation: u32,
+    quotations_opened: u32,
     stack: Vec<Open>,
     block: Option<(Block, bool)>,
     blocks: Vec<(Block, bool)>,
@@ -287,6 +297,12 @@ impl Walker<'_> {
         if is_title {
             self.flush();
         }
+        let quotation = if name == "blockquote" {
+            self.quotations_opened += 1;
+            self.quotations_opened
+        } else {
+            0
+        };
         self.stack.push(Open {
             // The platform's own pages ship the article body as `#js_content` hidden
             // (`visibility: hidden`, `opacity: 0`) and reveal it by script: whatever hides the
@@ -295,8 +311,18 @@ impl Walker<'_> {
             link: name == "a",
             scope,
             content_root,
+            quotation,
             name,
         });
+    }
+
+    /// The number of the innermost block quotation open here, 0 outside quotes.
+    fn quotation(&self) -> u32 {
+        self.stack
+            .iter()
+            .rev()
+            .find(|open| open.quotation != 0)
+            .map_or(self.quotation, |open| open.quotation)
     }
 
     /// Image alt text, title attributes and og:title are text too.
@@ -324,7 +350,10 @@ impl Walker<'_> {
             } else {
                 scopes
             };
-            let mut block = Block::new(scopes.union(self.context));
+            let mut block = Block {
+                quotation: self.quotation(),
+                ..Block::new(scopes.union(self.context))
+            };
             let text = String::from_utf8_lossy(&value.value);
             let (at, literal) = self.attribute_value_source(value.span);
             if literal.as_deref() == Some(text.as_ref()) {
@@ -413,6 +442,7 @@ impl Walker<'_> {
                     self.stack.iter().filter(|open| open.name == "li").count(),
                 )
                 .unwrap_or(u8::MAX),
+                quotation: self.quotation(),
                 ..Block::new(scopes)
             };
             self.block = Some((block, self.in_content_root()));
@@ -572,6 +602,30 @@ mod tests {
         let paragraph = &extracted.blocks[2];
         assert!(paragraph.is_link_text(&(6..12)));
         assert!(!paragraph.is_link_text(&(0..6)));
+    }
+
+    /// An editor template puts the opening mark in an element of its own: it still opens the
+    /// quotation, and the quotation's later paragraphs are quoted too.
+    #[test]
+    fn a_block_quote_is_read_by_its_first_block() {
+        let source = r#"<blockquote><section><span>“</span></section><p>第一段</p><p>第二段</p></blockquote>
+<blockquote><p>提示</p><p>“另一段”</p></blockquote>"#;
+        let extracted = extract_html(source);
+        let quoted: Vec<(&str, bool)> = extracted
+            .blocks
+            .iter()
+            .map(|b| (b.text.as_str(), b.scopes.contains(Scope::Quote)))
+            .collect();
+        assert_eq!(
+            quoted,
+            [
+                ("“", true),
+                ("第一段", true),
+                ("第二段", true),
+                ("提示", false),
+                ("“另一段”", false)
+            ]
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub fn extract_markdown(source: &str) -> Extracted {
         block: None,
         image: None,
         pending_soft_break: None,
-        quote_depth: 0,
+        quotations: Vec::new(),
         table_cell: false,
         heading: None,
         seen_h1: false,
@@ -56,7 +56,8 @@ struct State<'a> {
     /// Alt text of an image being read; it is its own block.
     image: Option<Block>,
     pending_soft_break: Option<Range<usize>>,
-    quote_depth: usize,
+    /// The numbers of the open block quotations, outermost first (see [`Block::quotation`]).
+    quotations: Vec<u32>,
     table_cell: bool,
     /// Inside a heading: whether it is the document's first H1 (the title), and its level.
     heading: Option<(bool, u8)>,
@@ -73,13 +74,18 @@ struct State<'a> {
 impl State<'_> {
     fn context(&self) -> ScopeSet {
         let mut scopes = ScopeSet::EMPTY;
-        if self.quote_depth > 0 {
+        if !self.quotations.is_empty() {
             scopes = scopes.with(Scope::Quote);
         }
         if self.table_cell {
             scopes = scopes.with(Scope::Table);
         }
         scopes
+    }
+
+    /// The innermost open block quotation's number, 0 outside quotes.
+    fn quotation(&self) -> u32 {
+        self.quotations.last().copied().unwrap_or(0)
     }
 
     fn block_scopes(&self) -> ScopeSet {
@@ -103,11 +109,13 @@ impl State<'_> {
         let scopes = self.block_scopes();
         let heading_level = self.heading.map_or(0, |(_, level)| level);
         let item_depth = self.item_depth;
+        let quotation = self.quotation();
         match &mut self.image {
             Some(image) => image,
             None => self.block.get_or_insert_with(|| Block {
                 heading_level,
                 list_depth: u8::try_from(item_depth).unwrap_or(u8::MAX),
+                quotation,
                 ..Block::new(scopes)
             }),
         }
@@ -197,10 +205,12 @@ impl State<'_> {
         if let Some(range) = self.html_block.take() {
             self.flush();
             let context = self.context();
+            let quotation = self.quotation();
             extract_html_fragment(
                 &self.source[range.clone()],
                 range.start,
                 context,
+                quotation,
                 &mut self.out,
             );
         }
@@ -221,7 +231,8 @@ impl State<'_> {
             }
             Tag::BlockQuote(_) => {
                 self.flush();
-                self.quote_depth += 1;
+                self.out.quotations_opened += 1;
+                self.quotations.push(self.out.quotations_opened);
             }
             Tag::TableCell => {
                 self.flush();
@@ -237,7 +248,10 @@ impl State<'_> {
                 if self.link_depth > 0 {
                     scopes = scopes.with(Scope::Link);
                 }
-                self.image = Some(Block::new(scopes));
+                self.image = Some(Block {
+                    quotation: self.quotation(),
+                    ..Block::new(scopes)
+                });
             }
             Tag::Link { .. } => self.link_depth += 1,
             Tag::MetadataBlock(MetadataBlockKind::YamlStyle | MetadataBlockKind::PlusesStyle) => {
@@ -260,7 +274,7 @@ impl State<'_> {
             }
             TagEnd::BlockQuote(_) => {
                 self.flush();
-                self.quote_depth = self.quote_depth.saturating_sub(1);
+                self.quotations.pop();
             }
             TagEnd::TableCell => {
                 self.flush();
@@ -406,6 +420,24 @@ mod tests {
             scopes_of(&extracted, "提示：作者自己的话"),
             ["body"],
             "a block quote that quotes no one is the author's callout"
+        );
+        let quotation = extract_markdown(
+            "> “第一段引文，\n>\n> 第二段没有引号。”\n\n> 提示一\n>\n> “提示二”\n",
+        );
+        assert_eq!(
+            scopes_of(&quotation, "第二段没有引号。”"),
+            ["body", "quote"],
+            "the first paragraph decides for the whole quotation"
+        );
+        assert_eq!(scopes_of(&quotation, "“提示二”"), ["body"]);
+        let invisible = extract_markdown("> \u{200b}“引文”\n");
+        assert_eq!(
+            invisible.blocks[0]
+                .scopes
+                .iter()
+                .map(Scope::name)
+                .collect::<Vec<_>>(),
+            ["body", "quote"]
         );
         assert_eq!(scopes_of(&extracted, "列表项"), ["body"]);
         assert_eq!(scopes_of(&extracted, "单元格"), ["body", "table"]);

@@ -41,11 +41,17 @@ pub struct Block {
     /// How deep in lists the block is: 0 outside lists, 1 in an item, 2 in an item of a list
     /// inside an item… (Markdown `-`/`1.`, HTML `<li>`).
     pub list_depth: u8,
+    /// Which block quotation the block is in, innermost (numbered from 1 per document; 0 outside
+    /// one, or not known): all blocks of a quotation are read the same way (see
+    /// [`Extracted::push`]).
+    pub quotation: u32,
 }
 
 fn opens_with_quotation_mark(text: &str) -> bool {
-    text.trim_start()
-        .starts_with(['“', '"', '「', '『', '‘', '\'', '＂', '﹁', '﹃'])
+    text.trim_start_matches(|c: char| c.is_whitespace() || crate::normalize::is_invisible(c))
+        .starts_with([
+            '“', '"', '「', '『', '‘', '\'', '＂', '＇', '﹁', '﹃', '〝', '❝', '❛', '«', '‹', '„',
+        ])
 }
 
 /// Stands in for inline code so that no match runs across it.
@@ -145,21 +151,39 @@ pub struct Comment {
 pub struct Extracted {
     pub blocks: Vec<Block>,
     pub comments: Vec<Comment>,
+    /// How each block quotation seen so far reads: (its number, whether it quotes someone).
+    quotations: Vec<(u32, bool)>,
+    /// Block quotations numbered so far (see [`Block::quotation`]).
+    pub(crate) quotations_opened: u32,
 }
 
 impl Extracted {
     /// Adds a block unless it is blank. A block quotation is in the `quote` scope only when it
     /// quotes someone: WeChat editors style the author's own callouts (限时福利, 顾客反馈) as
     /// block quotes as often as quotations, so one that does not open with a quotation mark is
-    /// read as the author's words.
+    /// read as the author's words. Its first block decides for all of its blocks (a quotation
+    /// of several paragraphs opens only the first with a mark; an editor template may put the
+    /// mark in a block of its own).
     pub fn push(&mut self, mut block: Block) {
         if block.is_blank() {
             return;
         }
-        if block.scopes.contains(Scope::Quote) && !opens_with_quotation_mark(&block.text) {
+        if block.scopes.contains(Scope::Quote) && !self.quotes_someone(&block) {
             block.scopes = block.scopes.without(Scope::Quote);
         }
         self.blocks.push(block);
+    }
+
+    fn quotes_someone(&mut self, block: &Block) -> bool {
+        if block.quotation == 0 {
+            return opens_with_quotation_mark(&block.text);
+        }
+        if let Some(&(_, quotes)) = self.quotations.iter().find(|(q, _)| *q == block.quotation) {
+            return quotes;
+        }
+        let quotes = opens_with_quotation_mark(&block.text);
+        self.quotations.push((block.quotation, quotes));
+        quotes
     }
 
     /// The same title text found twice (front matter and H1, `<title>` and og:title) is reported once.
