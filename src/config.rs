@@ -414,6 +414,7 @@ mod tests {
             flag: Vec::new(),
             pass: Vec::new(),
             emitted_by: None,
+            model: None,
         }
     }
 

@@ -11,6 +11,7 @@ use std::ops::Range;
 use regex_automata::Input;
 
 use crate::rules::compile::{ContextUse, Pattern, Role, Use, ViewMatcher};
+use crate::rules::model;
 
 /// A possible finding: a rule's phrase or pattern matched at `range` of the normalized text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,6 +62,7 @@ struct Scratch {
     occurrence_starts: Vec<(u32, usize)>,
     also: AlsoParts,
     candidate_rules: Vec<u32>,
+    model_buckets: Vec<u32>,
 }
 
 thread_local! {
@@ -84,6 +86,7 @@ impl Scratch {
         trim(&mut self.also.starts);
         trim(&mut self.also.set_ends);
         trim(&mut self.candidate_rules);
+        trim(&mut self.model_buckets);
     }
 }
 
@@ -99,6 +102,7 @@ fn match_with(
         occurrence_starts,
         also,
         candidate_rules,
+        model_buckets,
     } = scratch;
     let mut found = BlockMatches::default();
     // Where each pattern may match: from or around its anchors' occurrences, or the whole
@@ -166,6 +170,11 @@ fn match_with(
                 .map(|anchor| anchor.start..search_window(text, &anchor, pattern.max_len).end);
             matches_in_windows(pattern, text, windows, also, &mut report);
         }
+    }
+    if !matcher.model_uses.is_empty() {
+        model::builtin().flag_sentences(text, &matcher.model_uses, model_buckets, |rule, range| {
+            found.candidates.push(Candidate { rule, range })
+        });
     }
     // Context terms matter only to the rules that found something, and to section frames.
     candidate_rules.extend(found.candidates.iter().map(|c| c.rule));

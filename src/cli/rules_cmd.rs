@@ -177,6 +177,12 @@ fn explanation(rules: &RuleSet, rule: &Rule) -> String {
     }
     let scopes: Vec<&str> = rule.scopes.iter().map(|s| s.name()).collect();
     out.push_str(&format!("  scopes:   {}\n", scopes.join(", ")));
+    if let Some(model) = &rule.model {
+        out.push_str(&format!(
+            "  matches:  sentences the sentence model's {:?} head rates {} or more\n",
+            model.head, model.threshold
+        ));
+    }
     out.push_str(&format!("\nWhat it catches:\n  {}\n", rule.message));
     if !rule.description.is_empty() {
         out.push_str(&format!(

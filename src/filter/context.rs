@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::extract::{Block, Scope};
 use crate::matching::{BlockMatches, ContextHit};
-use crate::normalize::Normalized;
+use crate::normalize::{is_sentence_end, Normalized};
 use crate::rules::compile::{Conditions, Role};
 use crate::rules::RuleSet;
 
@@ -15,11 +15,6 @@ use crate::rules::RuleSet;
 pub struct Accepted {
     pub rule: u32,
     pub range: Range<usize>,
-}
-
-/// Sentence ends: Chinese 。！？；, ASCII !?; (full-width forms are folded to these), line breaks.
-fn is_sentence_end(c: char) -> bool {
-    matches!(c, '。' | '!' | '?' | ';' | '\n' | '！' | '？' | '；')
 }
 
 /// Sentence boundaries of a text, computed once per block when some rule needs them.
@@ -248,13 +243,17 @@ fn covered_by(regex: &regex_automata::meta::Regex, text: &str, range: &Range<usi
 /// A frame that is a quotation mark holds only across its own quotation: an opening mark
 /// before the hit (所谓“日赚三百”) while the quotation is still open at the hit, a closing mark
 /// after it while no other quotation opened in between. After 有个“娱乐厅”， the sentence is
-/// the author's own words again.
+/// the author's own words again. A mark inside the hit (a whole sentence the sentence model
+/// flags) quotes only part of it.
 fn quotation_holds(text: &str, frame: &Range<usize>, hit: &Range<usize>) -> bool {
+    let before = frame.end <= hit.start;
+    let after = hit.end <= frame.start;
     match &text[frame.clone()] {
-        "“" => !text[frame.end..hit.start].contains('”'),
-        "‘" => !text[frame.end..hit.start].contains('’'),
-        "”" => !text[hit.end..frame.start].contains('“'),
-        "’" => !text[hit.end..frame.start].contains('‘'),
+        "“" if before => !text[frame.end..hit.start].contains('”'),
+        "‘" if before => !text[frame.end..hit.start].contains('’'),
+        "”" if after => !text[hit.end..frame.start].contains('“'),
+        "’" if after => !text[hit.end..frame.start].contains('‘'),
+        "“" | "‘" | "”" | "’" => false,
         _ => true,
     }
 }
@@ -362,7 +361,7 @@ fn context_allows(
         let cancels = match hit.role {
             Role::Allow => hit.range.start <= range.start && range.end <= hit.range.end,
             Role::Unless => {
-                hit.range.end <= range.start
+                (hit.range.end <= range.start || conditions.whole_sentence)
                     && in_sentence(hit)
                     && conditions
                         .frame_within
@@ -370,7 +369,7 @@ fn context_allows(
                     && quotation_holds(text, &hit.range, range)
             }
             Role::UnlessAfter => {
-                hit.range.start >= range.end
+                (hit.range.start >= range.end || conditions.whole_sentence)
                     && in_sentence(hit)
                     && conditions
                         .frame_within
@@ -417,6 +416,36 @@ mod tests {
         assert!(
             !at_most_chars_between(text, 0, text.len(), 1),
             "too many bytes to count"
+        );
+    }
+
+    /// A sentence-model rule's hit is the whole sentence: its frames cancel it from anywhere
+    /// in that sentence, a quotation mark inside it frames nothing, and the next sentence is
+    /// not framed.
+    #[test]
+    fn frames_cancel_a_whole_sentence_hit_from_inside_it() {
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
+id = "inducement.wording"
+category = "inducement"
+severity = "warning"
+model = "inducement"
+threshold = 0.9
+unless = ["老师会", "“"]
+unless_after = ["报警"]
+"#,
+        );
+        let sentence = "转发这篇到你的班级群，孩子能加分";
+        assert_eq!(findings(&rules, sentence).len(), 1, "no frame");
+        assert!(findings(&rules, &format!("{sentence}，老师会核对")).is_empty());
+        assert!(findings(&rules, &format!("有人说{sentence}，我已报警")).is_empty());
+        let quoted = "转发这篇到你的“班级群”，孩子能得到积分";
+        assert_eq!(findings(&rules, quoted).len(), 1, "a quotation mark inside");
+        let framed_next = format!("老师会核对。{sentence}");
+        assert_eq!(
+            findings(&rules, &framed_next).len(),
+            1,
+            "a frame in another sentence"
         );
     }
 

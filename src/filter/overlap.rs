@@ -1,6 +1,7 @@
 //! One finding per phrase per category: when rules of the same category flag overlapping text
 //! (全网最低价 as a lowest-price claim and as a superlative), the author gets one diagnostic —
-//! the most severe, then the widest, then the first rule's.
+//! a rule's phrase before the sentence model's whole sentence, then the most severe, then the
+//! widest, then the first rule's.
 
 use crate::diagnostic::{sort_diagnostics, Diagnostic};
 use crate::rules::RuleSet;
@@ -20,7 +21,11 @@ pub fn merge_overlapping(rules: &RuleSet, diagnostics: Vec<Diagnostic>) -> Vec<D
             }
             let overlaps = k.span.start < d.span.end && d.span.start < k.span.end;
             if overlaps && rules.rules[k.rule].category == *category {
-                let better = (d.severity, d.span.len()) > (k.severity, k.span.len());
+                let rank = |d: &Diagnostic| {
+                    let by_phrase = rules.rules[d.rule].model.is_none();
+                    (by_phrase, d.severity, d.span.len())
+                };
+                let better = rank(&d) > rank(k);
                 if better {
                     *k = d;
                 }
@@ -73,6 +78,35 @@ phrases = ["网最"]
                 ("other.x", "网最"),
                 ("ads.lowest", "最低价")
             ]
+        );
+    }
+
+    #[test]
+    fn a_rule_s_phrase_wins_over_the_sentence_model_s_sentence() {
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
+id = "inducement.class_group"
+category = "inducement"
+severity = "warning"
+phrases = ["班级群"]
+[[rule]]
+id = "inducement.wording"
+category = "inducement"
+severity = "warning"
+model = "inducement"
+threshold = 0.9
+"#,
+        );
+        let text = "转发这篇到你的班级群，老师会给孩子加分";
+        let extracted = crate::extract::extract(text, crate::extract::Format::Text);
+        let raw = crate::lint::lint_blocks(&rules, text, &extracted.blocks);
+        let ids = |ds: &[Diagnostic]| -> Vec<String> {
+            ds.iter().map(|d| rules.rules[d.rule].id.clone()).collect()
+        };
+        assert_eq!(ids(&raw), ["inducement.wording", "inducement.class_group"]);
+        assert_eq!(
+            ids(&merge_overlapping(&rules, raw)),
+            ["inducement.class_group"]
         );
     }
 }

@@ -140,6 +140,11 @@ impl Normalized {
     }
 }
 
+/// Sentence ends: Chinese 。！？；, ASCII !?; (full-width forms are folded to these), line breaks.
+pub fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '!' | '?' | ';' | '\n' | '！' | '？' | '；')
+}
+
 /// Characters that carry no text: zero-width spaces and joiners, word joiner, BOM, soft hyphen,
 /// variation selectors, and other format characters used to split words invisibly.
 pub fn is_invisible(c: char) -> bool {

@@ -21,6 +21,7 @@ use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
+use super::model::HeadUse;
 use super::pack::{LoadedPack, RuleMatch};
 use super::{PackError, PackInfo, Rule, Validator};
 use crate::normalize::{normalize, View};
@@ -94,6 +95,9 @@ pub struct Conditions {
     pub quoted_phrases: bool,
     /// Regexes whose matches, when they cover a candidate, cancel it; run only on candidates.
     pub allow_patterns: Vec<Pattern>,
+    /// The rule's candidates are whole sentences (the sentence model's): its `unless` and
+    /// `unless_after` frames cancel them from anywhere in the sentence.
+    pub whole_sentence: bool,
 }
 
 /// The automata of one normalization view.
@@ -109,6 +113,8 @@ pub struct ViewMatcher {
     pub patterns: Vec<Pattern>,
     /// Patterns without anchors: run on every block.
     pub unanchored: Vec<u32>,
+    /// Rules whose candidates are the sentences a head of the sentence model flags.
+    pub model_uses: Vec<HeadUse>,
 }
 
 /// The automaton over a view's literals. Up to [`LARGE_LITERAL_SET`] literals it is daachorse's
@@ -440,6 +446,7 @@ impl RuleSet {
                     .iter()
                     .map(|source| Pattern::new(source.clone(), 0, None, Vec::new(), false, None))
                     .collect(),
+                whole_sentence: m.model.is_some(),
             }
         }));
         for view in [View { digits: false }, View { digits: true }] {
@@ -465,11 +472,15 @@ fn compile_view(
     let mut index = LiteralIndex::default();
     let mut patterns = Vec::new();
     let mut unanchored = Vec::new();
+    let mut model_uses = Vec::new();
     // Frames and term sets repeat across rules: normalize each distinct text once.
     let mut normalized: HashMap<&str, String> = HashMap::new();
     for &member in members {
         let m = &matches[member];
         let rule = (first_rule + member) as u32;
+        if let Some(used) = &m.model {
+            model_uses.push(HeadUse::new(rule, used));
+        }
         let roles = m
             .phrases
             .iter()
@@ -534,6 +545,7 @@ fn compile_view(
         context_uses: PerLiteral::new(index.context_uses),
         patterns,
         unanchored,
+        model_uses,
     }
 }
 

@@ -1,10 +1,12 @@
 //! Rule packs: the registry of rules as data (TOML), loaded, validated and compiled once.
 //!
 //! [`pack`] reads and validates a pack, [`compile`] builds the shared automata, [`builtin`]
-//! holds the packs compiled into the binary, [`validators`] the number checks a rule can name.
+//! holds the packs compiled into the binary, [`validators`] the number checks a rule can name,
+//! [`model`] the sentence model a rule can name.
 
 pub mod builtin;
 pub mod compile;
+pub mod model;
 pub mod pack;
 pub mod validators;
 
@@ -101,6 +103,8 @@ pub struct Rule {
     pub pass: Vec<String>,
     /// Set for rules that gzhlint itself reports (about suppressions) rather than matches.
     pub emitted_by: Option<EmittedBy>,
+    /// Set for rules whose candidates are the sentences a head of the sentence model flags.
+    pub model: Option<model::ModelUse>,
 }
 
 /// Which part of gzhlint reports a rule that matches no text.

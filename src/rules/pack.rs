@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::model::ModelUse;
 use super::{EmittedBy, FixSafety, PackError, PackInfo, Rule, Severity, Validator};
 use crate::extract::{Scope, ScopeSet};
 use crate::normalize::{normalize, View};
@@ -98,6 +99,8 @@ struct RawRule {
     separators: bool,
     #[serde(default)]
     digits: bool,
+    model: Option<Spanned<String>>,
+    threshold: Option<Spanned<f32>>,
     #[serde(default)]
     flag: Vec<String>,
     #[serde(default)]
@@ -140,9 +143,70 @@ pub struct RuleMatch {
     pub separators: bool,
     /// Whether the rule matches against Chinese numerals read as digits.
     pub digits: bool,
+    /// The head of the sentence model whose sentences are this rule's candidates.
+    pub model: Option<ModelUse>,
     /// Whether the rule names the `quote` scope itself, and so also applies to phrases the
     /// author puts in quotation marks (by default those are mentions, not claims).
     pub quoted_phrases: bool,
+}
+
+type ModelError = (Option<Range<usize>>, String, Option<&'static str>);
+
+/// A rule's use of the sentence model: a known head with a threshold, and nothing else to
+/// match (its candidates are whole sentences).
+fn model_use(raw: &RawRule) -> Result<Option<ModelUse>, ModelError> {
+    let (head, threshold) = match (&raw.model, &raw.threshold) {
+        (None, None) => return Ok(None),
+        (None, Some(threshold)) => {
+            return Err((
+                Some(threshold.span()),
+                "`threshold` belongs to a rule with a `model`".to_string(),
+                None,
+            ))
+        }
+        (Some(head), None) => {
+            return Err((
+                Some(head.span()),
+                "a rule with a `model` needs a `threshold`".to_string(),
+                Some("the probability at or above which a sentence is flagged, e.g. 0.9"),
+            ))
+        }
+        (Some(head), Some(threshold)) => (head, threshold),
+    };
+    let model = super::model::builtin();
+    let Some(index) = model.head(head.get_ref()) else {
+        let heads: Vec<&str> = model.head_names().collect();
+        return Err((
+            Some(head.span()),
+            format!(
+                "the sentence model has no head {:?}; it has {}",
+                head.get_ref(),
+                heads.join(", ")
+            ),
+            None,
+        ));
+    };
+    let value = *threshold.get_ref();
+    if !(value > 0.5 && value < 1.0) {
+        return Err((
+            Some(threshold.span()),
+            format!("threshold {value} must lie between 0.5 and 1 (exclusive)"),
+            None,
+        ));
+    }
+    if !raw.phrases.is_empty() || !raw.patterns.is_empty() || raw.digits {
+        return Err((
+            Some(head.span()),
+            "a rule with a `model` flags whole sentences: it takes no phrases, patterns or digits"
+                .to_string(),
+            Some("make the phrases a rule of their own"),
+        ));
+    }
+    Ok(Some(ModelUse {
+        head: head.get_ref().clone(),
+        index,
+        threshold: value,
+    }))
 }
 
 /// A pack read and validated, before compilation.
@@ -214,14 +278,18 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                 ))
             }
         }
+        let model = model_use(&raw_rule).map_err(|(span, message, help)| {
+            error(Some(span.unwrap_or(id_span.clone())), message, help)
+        })?;
         if raw_rule.phrases.is_empty()
             && raw_rule.patterns.is_empty()
             && raw_rule.emitted_by.is_none()
+            && model.is_none()
         {
             return Err(error(
                 Some(id_span),
                 format!("rule {id:?} has neither phrases nor patterns"),
-                None,
+                Some("or name a head of the sentence model: model = \"inducement\""),
             ));
         }
         let expand = |list: &[Spanned<String>]| -> Result<Vec<String>, PackError> {
@@ -328,6 +396,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             validator: raw_rule.validator,
             separators: raw_rule.separators,
             digits: raw_rule.digits,
+            model: model.clone(),
             quoted_phrases: raw_rule
                 .scopes
                 .as_ref()
@@ -359,6 +428,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                 flag: raw_rule.flag,
                 pass: raw_rule.pass,
                 emitted_by: raw_rule.emitted_by,
+                model,
             },
             matching,
         ));
@@ -630,6 +700,33 @@ mod tests {
         assert_eq!(pack.rules[0].1.patterns, ["(加|\\+)[vv]转发\\(\\d\\)"]);
         let digits = load(&rule("patterns = ['降三高']\ndigits = true")).unwrap();
         assert_eq!(digits.rules[0].1.patterns, ["降3高"]);
+    }
+
+    #[test]
+    fn a_model_rule_names_a_known_head_and_a_threshold_and_nothing_to_match() {
+        let pack = load(&rule("model = \"inducement\"\nthreshold = 0.9")).unwrap();
+        let used = pack.rules[0].1.model.as_ref().expect("model use");
+        assert_eq!((used.head.as_str(), used.threshold), ("inducement", 0.9));
+
+        let (message, at) = error_at(&rule("model = \"sports\"\nthreshold = 0.9"));
+        assert!(message.contains("no head \"sports\""), "{message}");
+        assert!(message.contains("inducement"), "{message}");
+        assert_eq!(at, "\"sports\"");
+        let (message, at) = error_at(&rule("model = \"inducement\""));
+        assert!(message.contains("needs a `threshold`"), "{message}");
+        assert_eq!(at, "\"inducement\"");
+        let (message, at) = error_at(&rule("model = \"inducement\"\nthreshold = 1.5"));
+        assert!(message.contains("between 0.5 and 1"), "{message}");
+        assert_eq!(at, "1.5");
+        let (message, _) = error_at(&rule("threshold = 0.9\nphrases = [\"加微信\"]"));
+        assert!(
+            message.contains("belongs to a rule with a `model`"),
+            "{message}"
+        );
+        let (message, _) = error_at(&rule(
+            "model = \"inducement\"\nthreshold = 0.9\nphrases = [\"加微信\"]",
+        ));
+        assert!(message.contains("takes no phrases"), "{message}");
     }
 
     #[test]

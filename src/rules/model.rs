@@ -1,0 +1,276 @@
+//! The sentence model: a second opinion on wording no rule lists.
+//!
+//! Hand-written rules plateau: every new set of drafts brings phrasings nobody listed
+//! (BENCHMARKS.md and the rule-pack notes in README.md measure it). The model is a linear
+//! classifier per category over the hashed character 1–3-grams of each sentence of the
+//! normalized text, trained by `scripts/train-model.py` on the project's own labelled drafts.
+//! A rule that names a model head (`model = "inducement"`) gets a candidate for every sentence
+//! the head scores at or above the rule's `threshold`; the candidate then passes through the
+//! same scopes, context frames and suppressions as any other.
+//!
+//! The weights are data compiled in (`rules/sentence-model.bin`), read once on first use.
+//! Format, little-endian: `GZHM1\n`, bits `u8`, longest n-gram `u8`, heads `u8`; per head its
+//! name (`u8` length, UTF-8), bias `f32` and weight scale `f32`; then `2^bits × heads` weights
+//! as `i8`, bucket-major (the heads' weights of one bucket are adjacent: one memory access).
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+/// A rule's use of a model head.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelUse {
+    /// The head's name, as in the pack.
+    pub head: String,
+    /// Its index in the built-in model.
+    pub index: u16,
+    /// The probability at or above which a sentence is a candidate.
+    pub threshold: f32,
+}
+
+/// A compiled use: the head's index and the threshold as a score (log-odds).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HeadUse {
+    pub rule: u32,
+    pub head: u16,
+    pub min_score: f32,
+}
+
+impl HeadUse {
+    pub fn new(rule: u32, used: &ModelUse) -> HeadUse {
+        HeadUse {
+            rule,
+            head: used.index,
+            min_score: (used.threshold / (1.0 - used.threshold)).ln(),
+        }
+    }
+}
+
+pub struct SentenceModel {
+    bits: u32,
+    longest: usize,
+    heads: Vec<Head>,
+    weights: &'static [u8],
+}
+
+struct Head {
+    name: String,
+    bias: f32,
+    scale: f32,
+}
+
+static BUILTIN_MODEL: &[u8] = include_bytes!("../../rules/sentence-model.bin");
+
+/// The model compiled into the binary.
+pub fn builtin() -> &'static SentenceModel {
+    static MODEL: OnceLock<SentenceModel> = OnceLock::new();
+    // The file is checked by a unit test and by every build's pack compilation (heads are
+    // looked up there), so a malformed one never ships.
+    MODEL.get_or_init(|| SentenceModel::parse(BUILTIN_MODEL).expect("built-in model is valid"))
+}
+
+impl SentenceModel {
+    pub fn parse(bytes: &'static [u8]) -> Result<SentenceModel, String> {
+        let mut rest = bytes
+            .strip_prefix(b"GZHM1\n")
+            .ok_or("not a gzhlint sentence model (no GZHM1 header)")?;
+        let mut take = |n: usize| -> Result<&'static [u8], String> {
+            if rest.len() < n {
+                return Err("sentence model is truncated".to_string());
+            }
+            let (head, tail) = rest.split_at(n);
+            rest = tail;
+            Ok(head)
+        };
+        let bits = take(1)?[0] as u32;
+        let longest = take(1)?[0] as usize;
+        let head_count = take(1)?[0] as usize;
+        if !(8..=24).contains(&bits) || !(1..=4).contains(&longest) || head_count == 0 {
+            return Err(format!(
+                "sentence model has unusable sizes: {bits} bits, {longest}-grams, {head_count} heads"
+            ));
+        }
+        let mut heads = Vec::with_capacity(head_count);
+        for _ in 0..head_count {
+            let len = take(1)?[0] as usize;
+            let name = std::str::from_utf8(take(len)?)
+                .map_err(|_| "a head name is not UTF-8")?
+                .to_string();
+            let float = |b: &[u8]| f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            let bias = float(take(4)?);
+            let scale = float(take(4)?);
+            heads.push(Head { name, bias, scale });
+        }
+        let weights = take((1usize << bits) * head_count)?;
+        if !rest.is_empty() {
+            return Err("sentence model has bytes after its weights".to_string());
+        }
+        Ok(SentenceModel {
+            bits,
+            longest,
+            heads,
+            weights,
+        })
+    }
+
+    /// The index of the head called `name`.
+    pub fn head(&self, name: &str) -> Option<u16> {
+        self.heads
+            .iter()
+            .position(|h| h.name == name)
+            .map(|i| i as u16)
+    }
+
+    pub fn head_names(&self) -> impl Iterator<Item = &str> {
+        self.heads.iter().map(|h| h.name.as_str())
+    }
+
+    /// Calls `found(rule, sentence)` for every sentence of `text` a use's head scores at or
+    /// above its threshold. `scratch` holds the sentence's n-gram buckets.
+    pub fn flag_sentences(
+        &self,
+        text: &str,
+        uses: &[HeadUse],
+        scratch: &mut Vec<u32>,
+        mut found: impl FnMut(u32, Range<usize>),
+    ) {
+        let mut scores = vec![0.0; self.heads.len()];
+        for sentence in sentences(text) {
+            self.score(&text[sentence.clone()], scratch, &mut scores);
+            for used in uses {
+                if scores[used.head as usize] >= used.min_score {
+                    found(used.rule, sentence.clone());
+                }
+            }
+        }
+    }
+
+    /// Each head's score (log-odds) of one sentence: the weights of its n-grams' buckets, each
+    /// counted 1 + ln(occurrences), the vector scaled to unit length.
+    pub fn score(&self, sentence: &str, buckets: &mut Vec<u32>, scores: &mut [f32]) {
+        buckets.clear();
+        let mask = (1u32 << self.bits) - 1;
+        let starts: Vec<usize> = sentence
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([sentence.len()])
+            .collect();
+        for n in 1..=self.longest {
+            for window in starts.windows(n + 1) {
+                buckets.push(fnv1a(&sentence.as_bytes()[window[0]..window[n]]) & mask);
+            }
+        }
+        buckets.sort_unstable();
+        let heads = self.heads.len();
+        let mut sums = vec![0.0f32; heads];
+        let mut norm = 0.0f32;
+        for same in buckets.chunk_by(|a, b| a == b) {
+            let value = 1.0 + (same.len() as f32).ln();
+            norm += value * value;
+            let row = &self.weights[same[0] as usize * heads..][..heads];
+            for (sum, &w) in sums.iter_mut().zip(row) {
+                *sum += value * w as i8 as f32;
+            }
+        }
+        let norm = norm.sqrt().max(f32::MIN_POSITIVE);
+        for ((score, sum), head) in scores.iter_mut().zip(&sums).zip(&self.heads) {
+            *score = head.bias + head.scale * sum / norm;
+        }
+    }
+}
+
+/// The sentences of a normalized text that the model reads: split after 。！？；, their ASCII
+/// forms and line breaks, without the end mark and surrounding white space. Those with fewer
+/// than [`MIN_HAN`] Chinese characters are left out: the model learned from Chinese prose, and a
+/// URL token or a code line is nothing like it.
+pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    let ends = text
+        .char_indices()
+        .filter(|&(_, c)| crate::normalize::is_sentence_end(c))
+        .map(|(i, _)| i)
+        .chain([text.len()]);
+    ends.filter_map(move |end| {
+        let from = start;
+        start = (end + 1).min(text.len());
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+        let piece = &text[from..end];
+        let trimmed = piece.trim();
+        let lead = piece.len() - piece.trim_start().len();
+        let han = trimmed.chars().filter(|&c| is_han(c)).take(MIN_HAN).count();
+        (han == MIN_HAN).then(|| from + lead..from + lead + trimmed.len())
+    })
+}
+
+const MIN_HAN: usize = 4;
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// 32-bit FNV-1a: the n-gram hash the training script uses too.
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |hash, &b| {
+        (hash ^ b as u32).wrapping_mul(0x0100_0193)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_model_parses_and_has_a_head_per_category() {
+        let model = builtin();
+        let heads: Vec<&str> = model.head_names().collect();
+        for category in [
+            "inducement",
+            "false_advertising",
+            "illegal_trading",
+            "prohibited_content",
+        ] {
+            assert!(heads.contains(&category), "{heads:?}");
+        }
+    }
+
+    #[test]
+    fn sentences_drop_end_marks_white_space_and_non_chinese_lines() {
+        let text = "  转发本文！领红包吧。\n好的呀\nicsToken=DNPKYCH23ur\n最后一句话 ";
+        let found: Vec<&str> = sentences(text).map(|r| &text[r]).collect();
+        assert_eq!(found, ["转发本文", "领红包吧", "最后一句话"]);
+    }
+
+    #[test]
+    fn the_hash_is_fnv1a() {
+        // Reference values of 32-bit FNV-1a.
+        assert_eq!(fnv1a(b""), 0x811c_9dc5);
+        assert_eq!(fnv1a(b"a"), 0xe40c_292c);
+    }
+
+    #[test]
+    fn a_malformed_model_is_an_error() {
+        assert!(SentenceModel::parse(b"nope").is_err());
+        assert!(SentenceModel::parse(b"GZHM1\n\x10\x03\x01").is_err());
+    }
+
+    #[test]
+    fn scores_follow_the_weights() {
+        // 8 bits, unigrams, one head: every bucket weighs +1 except that of "x".
+        let mut bytes = b"GZHM1\n\x08\x01\x01\x01h".to_vec();
+        bytes.extend(0.0f32.to_le_bytes());
+        bytes.extend(1.0f32.to_le_bytes());
+        let mut weights = vec![1u8; 256];
+        weights[(fnv1a(b"x") & 0xff) as usize] = (-1i8) as u8;
+        bytes.extend(weights);
+        let model = SentenceModel::parse(Box::leak(bytes.into_boxed_slice())).unwrap();
+        let mut scratch = Vec::new();
+        let mut scores = [0.0];
+        model.score("ab", &mut scratch, &mut scores);
+        assert!((scores[0] - 2f32.sqrt()).abs() < 1e-5, "{scores:?}");
+        model.score("x", &mut scratch, &mut scores);
+        assert!((scores[0] + 1.0).abs() < 1e-5, "{scores:?}");
+    }
+}
