@@ -62,7 +62,7 @@ struct Scratch {
     occurrence_starts: Vec<(u32, usize)>,
     also: AlsoParts,
     candidate_rules: Vec<u32>,
-    model_buckets: Vec<u32>,
+    model: model::Scratch,
 }
 
 thread_local! {
@@ -86,7 +86,6 @@ impl Scratch {
         trim(&mut self.also.starts);
         trim(&mut self.also.set_ends);
         trim(&mut self.candidate_rules);
-        trim(&mut self.model_buckets);
     }
 }
 
@@ -102,7 +101,7 @@ fn match_with(
         occurrence_starts,
         also,
         candidate_rules,
-        model_buckets,
+        model: model_scratch,
     } = scratch;
     let mut found = BlockMatches::default();
     // Where each pattern may match: from or around its anchors' occurrences, or the whole
@@ -172,7 +171,7 @@ fn match_with(
         }
     }
     if !matcher.model_uses.is_empty() {
-        model::builtin().flag_sentences(text, &matcher.model_uses, model_buckets, |rule, range| {
+        model::builtin().flag_sentences(text, &matcher.model_uses, model_scratch, |rule, range| {
             found.candidates.push(Candidate { rule, range })
         });
     }

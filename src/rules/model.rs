@@ -127,57 +127,86 @@ impl SentenceModel {
     }
 
     /// Calls `found(rule, sentence)` for every sentence of `text` a use's head scores at or
-    /// above its threshold. `scratch` holds the sentence's n-gram buckets.
+    /// above its threshold.
     pub fn flag_sentences(
         &self,
         text: &str,
         uses: &[HeadUse],
-        scratch: &mut Vec<u32>,
+        scratch: &mut Scratch,
         mut found: impl FnMut(u32, Range<usize>),
     ) {
-        let mut scores = vec![0.0; self.heads.len()];
         for sentence in sentences(text) {
-            self.score(&text[sentence.clone()], scratch, &mut scores);
+            self.score(&text[sentence.clone()], scratch);
             for used in uses {
-                if scores[used.head as usize] >= used.min_score {
+                if scratch.scores[used.head as usize] >= used.min_score {
                     found(used.rule, sentence.clone());
                 }
             }
         }
     }
 
-    /// Each head's score (log-odds) of one sentence: the weights of its n-grams' buckets, each
-    /// counted 1 + ln(occurrences), the vector scaled to unit length.
-    pub fn score(&self, sentence: &str, buckets: &mut Vec<u32>, scores: &mut [f32]) {
-        buckets.clear();
+    /// Each head's score (log-odds) of one sentence, left in `scratch.scores`: the weights of
+    /// its n-grams' buckets, each counted 1 + ln(occurrences), the vector scaled to unit length.
+    pub fn score(&self, sentence: &str, scratch: &mut Scratch) {
+        let Scratch {
+            counts,
+            touched,
+            scores,
+        } = scratch;
+        counts.resize(1 << self.bits, 0);
         let mask = (1u32 << self.bits) - 1;
-        let starts: Vec<usize> = sentence
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([sentence.len()])
-            .collect();
-        for n in 1..=self.longest {
-            for window in starts.windows(n + 1) {
-                buckets.push(fnv1a(&sentence.as_bytes()[window[0]..window[n]]) & mask);
+        // Each n-gram's hash continues its (n-1)-gram's: the bytes are read `longest` times.
+        let bytes = sentence.as_bytes();
+        let mut starts = sentence.char_indices().map(|(i, _)| i).peekable();
+        while let Some(start) = starts.next() {
+            let mut hash = FNV_OFFSET;
+            let mut ends = starts.clone().chain([sentence.len()]);
+            let mut from = start;
+            for _ in 0..self.longest {
+                let Some(end) = ends.next() else { break };
+                hash = fnv1a_continue(hash, &bytes[from..end]);
+                from = end;
+                let bucket = (hash & mask) as usize;
+                if counts[bucket] == 0 {
+                    touched.push(bucket as u32);
+                }
+                counts[bucket] = counts[bucket].saturating_add(1);
             }
         }
-        buckets.sort_unstable();
         let heads = self.heads.len();
-        let mut sums = vec![0.0f32; heads];
+        scores.clear();
+        scores.resize(heads, 0.0);
         let mut norm = 0.0f32;
-        for same in buckets.chunk_by(|a, b| a == b) {
-            let value = 1.0 + (same.len() as f32).ln();
+        for &bucket in touched.iter() {
+            let count = std::mem::take(&mut counts[bucket as usize]);
+            let value = if count == 1 {
+                1.0
+            } else {
+                1.0 + (count as f32).ln()
+            };
             norm += value * value;
-            let row = &self.weights[same[0] as usize * heads..][..heads];
-            for (sum, &w) in sums.iter_mut().zip(row) {
+            let row = &self.weights[bucket as usize * heads..][..heads];
+            for (sum, &w) in scores.iter_mut().zip(row) {
                 *sum += value * w as i8 as f32;
             }
         }
+        touched.clear();
         let norm = norm.sqrt().max(f32::MIN_POSITIVE);
-        for ((score, sum), head) in scores.iter_mut().zip(&sums).zip(&self.heads) {
-            *score = head.bias + head.scale * sum / norm;
+        for (score, head) in scores.iter_mut().zip(&self.heads) {
+            *score = head.bias + head.scale * *score / norm;
         }
     }
+}
+
+/// What [`SentenceModel::score`] reuses from sentence to sentence.
+#[derive(Default)]
+pub struct Scratch {
+    /// Occurrences per bucket; all zero between sentences.
+    counts: Vec<u8>,
+    /// The buckets counted in this sentence.
+    touched: Vec<u32>,
+    /// Each head's score of the last sentence.
+    pub scores: Vec<f32>,
 }
 
 /// The sentences of a normalized text that the model reads: split after 。！？；, their ASCII
@@ -211,11 +240,18 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
-/// 32-bit FNV-1a: the n-gram hash the training script uses too.
+const FNV_OFFSET: u32 = 0x811c_9dc5;
+
+/// 32-bit FNV-1a, the n-gram hash the training script uses too, continued over `bytes`.
+fn fnv1a_continue(hash: u32, bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .fold(hash, |hash, &b| (hash ^ b as u32).wrapping_mul(0x0100_0193))
+}
+
+#[cfg(test)]
 fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5, |hash, &b| {
-        (hash ^ b as u32).wrapping_mul(0x0100_0193)
-    })
+    fnv1a_continue(FNV_OFFSET, bytes)
 }
 
 #[cfg(test)]
@@ -266,11 +302,27 @@ mod tests {
         weights[(fnv1a(b"x") & 0xff) as usize] = (-1i8) as u8;
         bytes.extend(weights);
         let model = SentenceModel::parse(Box::leak(bytes.into_boxed_slice())).unwrap();
-        let mut scratch = Vec::new();
-        let mut scores = [0.0];
-        model.score("ab", &mut scratch, &mut scores);
-        assert!((scores[0] - 2f32.sqrt()).abs() < 1e-5, "{scores:?}");
-        model.score("x", &mut scratch, &mut scores);
-        assert!((scores[0] + 1.0).abs() < 1e-5, "{scores:?}");
+        let mut scratch = Scratch::default();
+        model.score("ab", &mut scratch);
+        assert!(
+            (scratch.scores[0] - 2f32.sqrt()).abs() < 1e-5,
+            "{:?}",
+            scratch.scores
+        );
+        model.score("x", &mut scratch);
+        assert!(
+            (scratch.scores[0] + 1.0).abs() < 1e-5,
+            "{:?}",
+            scratch.scores
+        );
+        // Counts: in "aab" the unigram a weighs 1 + ln 2, b weighs 1.
+        model.score("aab", &mut scratch);
+        let a = 1.0 + 2f32.ln();
+        let expected = (a + 1.0) / (a * a + 1.0).sqrt();
+        assert!(
+            (scratch.scores[0] - expected).abs() < 1e-5,
+            "{:?}",
+            scratch.scores
+        );
     }
 }
