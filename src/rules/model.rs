@@ -206,7 +206,7 @@ pub struct Scratch {
     /// The buckets counted in this sentence.
     touched: Vec<u32>,
     /// Each head's score of the last sentence.
-    pub scores: Vec<f32>,
+    scores: Vec<f32>,
 }
 
 /// The sentences of a normalized text that the model reads: split after 。！？；, their ASCII
