@@ -43,8 +43,6 @@ C = 10.0
 
 
 def run_example(args, stdin=None):
-    subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "model-sentences"],
-                   cwd=ROOT, check=True)
     exe = ROOT / "target/release/examples/model-sentences"
     return subprocess.run([str(exe)] + args, input=stdin, capture_output=True, text=True,
                           check=True, cwd=ROOT).stdout.splitlines()
@@ -156,6 +154,8 @@ def main():
     parser.add_argument("--upto", type=int, default=59, help="the last held-out set to train on")
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "rules/sentence-model.bin")
     args = parser.parse_args()
+    subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "model-sentences"],
+                   cwd=ROOT, check=True)
     sentences, labels, drafts = load(args.upto)
     example_sentences, example_labels = rule_examples()
     sentences += example_sentences

@@ -218,19 +218,15 @@ pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let ends = text
         .char_indices()
         .filter(|&(_, c)| crate::normalize::is_sentence_end(c))
-        .map(|(i, _)| i)
-        .chain([text.len()]);
-    ends.filter_map(move |end| {
-        let from = start;
-        start = (end + 1).min(text.len());
-        while !text.is_char_boundary(start) {
-            start += 1;
-        }
-        let piece = &text[from..end];
+        .map(|(i, c)| (i, i + c.len_utf8()))
+        .chain([(text.len(), text.len())]);
+    ends.filter_map(move |(end, next)| {
+        let piece = &text[start..end];
+        let from = start + piece.len() - piece.trim_start().len();
+        start = next;
         let trimmed = piece.trim();
-        let lead = piece.len() - piece.trim_start().len();
         let han = trimmed.chars().filter(|&c| is_han(c)).take(MIN_HAN).count();
-        (han == MIN_HAN).then(|| from + lead..from + lead + trimmed.len())
+        (han == MIN_HAN).then(|| from..from + trimmed.len())
     })
 }
 

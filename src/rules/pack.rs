@@ -150,7 +150,7 @@ pub struct RuleMatch {
     pub quoted_phrases: bool,
 }
 
-type ModelError = (Option<Range<usize>>, String, Option<&'static str>);
+type ModelError = (Range<usize>, String, Option<&'static str>);
 
 /// A rule's use of the sentence model: a known head with a threshold, and nothing else to
 /// match (its candidates are whole sentences).
@@ -159,14 +159,14 @@ fn model_use(raw: &RawRule) -> Result<Option<ModelUse>, ModelError> {
         (None, None) => return Ok(None),
         (None, Some(threshold)) => {
             return Err((
-                Some(threshold.span()),
+                threshold.span(),
                 "`threshold` belongs to a rule with a `model`".to_string(),
                 None,
             ))
         }
         (Some(head), None) => {
             return Err((
-                Some(head.span()),
+                head.span(),
                 "a rule with a `model` needs a `threshold`".to_string(),
                 Some("the probability at or above which a sentence is flagged, e.g. 0.9"),
             ))
@@ -177,7 +177,7 @@ fn model_use(raw: &RawRule) -> Result<Option<ModelUse>, ModelError> {
     let Some(index) = model.head(head.get_ref()) else {
         let heads: Vec<&str> = model.head_names().collect();
         return Err((
-            Some(head.span()),
+            head.span(),
             format!(
                 "the sentence model has no head {:?}; it has {}",
                 head.get_ref(),
@@ -189,14 +189,14 @@ fn model_use(raw: &RawRule) -> Result<Option<ModelUse>, ModelError> {
     let value = *threshold.get_ref();
     if !(value > 0.5 && value < 1.0) {
         return Err((
-            Some(threshold.span()),
+            threshold.span(),
             format!("threshold {value} must lie between 0.5 and 1 (exclusive)"),
             None,
         ));
     }
     if !raw.phrases.is_empty() || !raw.patterns.is_empty() || raw.digits {
         return Err((
-            Some(head.span()),
+            head.span(),
             "a rule with a `model` flags whole sentences: it takes no phrases, patterns or digits"
                 .to_string(),
             Some("make the phrases a rule of their own"),
@@ -278,9 +278,8 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                 ))
             }
         }
-        let model = model_use(&raw_rule).map_err(|(span, message, help)| {
-            error(Some(span.unwrap_or(id_span.clone())), message, help)
-        })?;
+        let model = model_use(&raw_rule)
+            .map_err(|(span, message, help)| error(Some(span), message, help))?;
         if raw_rule.phrases.is_empty()
             && raw_rule.patterns.is_empty()
             && raw_rule.emitted_by.is_none()
