@@ -424,13 +424,14 @@ mod tests {
     /// not framed.
     #[test]
     fn frames_cancel_a_whole_sentence_hit_from_inside_it() {
+        // A low threshold: the test is about frames, not about how sure the built-in model is.
         let rules = crate::rules::test_support::rule_set(
             r#"[[rule]]
 id = "inducement.wording"
 category = "inducement"
 severity = "warning"
 model = "inducement"
-threshold = 0.9
+threshold = 0.6
 unless = ["老师会", "“"]
 unless_after = ["报警"]
 "#,
