@@ -15,9 +15,9 @@ the draft's listed phrases of that category; every other sentence is a negative 
 the clean drafts' near-misses included. The rule packs' own `flag` and `pass` examples are
 added the same way; a `pass` example is a near-miss the model must leave alone too, and weighs
 NEAR_MISS_WEIGHT times a draft's sentence (`rules test` fails when a model rule flags one).
-Features are those `src/rules/model.rs` computes: the
-sentence's character 1–3-grams, hashed by 32-bit FNV-1a into 2^16 buckets, each weighted
-1 + ln(count), the vector scaled to unit length. One logistic regression per category;
+Features are those `src/rules/model.rs` computes: the sentence's character 1–3-grams, hashed
+by 32-bit FNV-1a into 2^16 buckets, each weighted 1 + ln(count), the vector scaled to unit
+length. One logistic regression per category;
 weights are stored as int8 with a scale per category.
 """
 import argparse
