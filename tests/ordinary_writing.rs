@@ -1,0 +1,45 @@
+//! Ordinary sentences that share words with violations (转发, 下载, 保, 办理, 转运, 粉) must get
+//! no diagnostic of any level. Each line guards a phrasing a rule once flagged, or could.
+
+use gzhlint::extract::Format;
+use gzhlint::lint::lint_bytes;
+use gzhlint::rules::{builtin, RuleSet};
+
+const ORDINARY: &[&str] = &[
+    "第一章 最近的变化。",
+    "分享一下我的学习经验。",
+    "欢迎关注我们的公众号。",
+    "会议纪要已转发到三个工作群。",
+    "下载官方App查看课程表。",
+    "收到通知后请马上转发给其他同事。",
+    "我买了两个粉色杯子。",
+    "一下子买了三千个粉笔头。",
+    "店门口摆着招财猫，进门就能看到招财猫。",
+    "病人吃了药后转运至ICU继续治疗。",
+    "保持良好作息远离癌症。",
+    "部分轻度高血压患者通过生活方式干预，不吃药也能降下来。",
+    "出入境大厅可办理护照，办理进度系统可查询。",
+    "社区工作人员可上门协助办理身份证。",
+    "该项目入选教育部重点支持项目名单。",
+    "会员充值500送50，全年有效。",
+    "月薪6000到8000，五险一金，双休。",
+    "满99元包邮，下午四点前下单当天发货。",
+    "本周六上午九点召开家长会，请各位家长准时参加。",
+];
+
+#[test]
+fn ordinary_sentences_get_no_diagnostic() {
+    let rules = RuleSet::compile(builtin::load().unwrap()).unwrap();
+    let flagged: Vec<String> = ORDINARY
+        .iter()
+        .flat_map(|sentence| {
+            let linted = lint_bytes(&rules, sentence.as_bytes(), Format::Text).unwrap();
+            linted
+                .diagnostics
+                .iter()
+                .map(|d| format!("{}: {} 「{}」", sentence, rules.rules[d.rule].id, d.text))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(flagged.is_empty(), "flagged:\n{}", flagged.join("\n"));
+}
