@@ -357,6 +357,13 @@ fn context_allows(
             .as_ref()
             .is_some_and(|s| s.start <= c.range.start && c.range.end <= s.end)
     };
+    let voided = |frame: &ContextHit| {
+        context.iter().any(|v| {
+            v.role == Role::NotFrame
+                && v.range.start <= frame.range.start
+                && frame.range.end <= v.range.end
+        })
+    };
     for hit in context {
         let cancels = match hit.role {
             Role::Allow => hit.range.start <= range.start && range.end <= hit.range.end,
@@ -367,6 +374,7 @@ fn context_allows(
                         .frame_within
                         .is_none_or(|n| at_most_chars_between(text, hit.range.end, range.start, n))
                     && quotation_holds(text, &hit.range, range)
+                    && !voided(hit)
             }
             Role::UnlessAfter => {
                 (hit.range.start >= range.end || conditions.whole_sentence)
@@ -375,9 +383,10 @@ fn context_allows(
                         .frame_within
                         .is_none_or(|n| at_most_chars_between(text, range.end, hit.range.start, n))
                     && quotation_holds(text, &hit.range, range)
+                    && !voided(hit)
             }
             // Section frames act through the block that opens the section (see `accept`).
-            Role::Phrase | Role::Requires(_) | Role::SectionFrame => false,
+            Role::Phrase | Role::Requires(_) | Role::SectionFrame | Role::NotFrame => false,
         };
         if cancels {
             return false;
@@ -447,6 +456,33 @@ unless_after = ["报警"]
             findings(&rules, &framed_next).len(),
             1,
             "a frame in another sentence"
+        );
+    }
+
+    /// A `not_frames` phrase voids only the frame occurrence it covers: 不是吹 vouches for the
+    /// claim, while a real negation elsewhere in the sentence still cancels it.
+    #[test]
+    fn a_not_frame_phrase_voids_the_frame_it_covers() {
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
+id = "ads.top"
+category = "ads"
+severity = "warning"
+phrases = ["全网第一"]
+unless = ["不是"]
+unless_after = ["不是"]
+not_frames = ["不是吹", "不是我吹"]
+"#,
+        );
+        assert!(
+            findings(&rules, "这不是全网第一的货").is_empty(),
+            "a negation"
+        );
+        assert_eq!(findings(&rules, "不是我吹，这款全网第一").len(), 1);
+        assert_eq!(findings(&rules, "这款全网第一，真不是吹").len(), 1);
+        assert!(
+            findings(&rules, "不是吹，这款也不是全网第一").is_empty(),
+            "a negation beside the voided frame"
         );
     }
 

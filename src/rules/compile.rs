@@ -33,6 +33,8 @@ pub enum Role {
     UnlessAfter,
     /// A frame that, in a title or section heading, cancels the rule for the section.
     SectionFrame,
+    /// A phrase that voids an `Unless` or `UnlessAfter` frame it covers.
+    NotFrame,
     Allow,
 }
 
@@ -492,6 +494,7 @@ fn compile_view(
             .chain(m.unless.iter().map(|t| (t, Role::Unless)))
             .chain(m.unless_after.iter().map(|t| (t, Role::UnlessAfter)))
             .chain(m.unless_section.iter().map(|t| (t, Role::SectionFrame)))
+            .chain(m.not_frames.iter().map(|t| (t, Role::NotFrame)))
             .chain(m.allow.iter().map(|t| (t, Role::Allow)));
         for (text, role) in roles {
             let literal = normalized

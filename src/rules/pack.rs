@@ -87,6 +87,8 @@ struct RawRule {
     unless_after: Vec<Spanned<String>>,
     #[serde(default)]
     unless_section: Vec<Spanned<String>>,
+    #[serde(default)]
+    not_frames: Vec<Spanned<String>>,
     frame_within: Option<usize>,
     #[serde(default)]
     voids_section_frames: bool,
@@ -129,6 +131,9 @@ pub struct RuleMatch {
     /// A frame in the document's title or in the heading of the match's section cancels it
     /// (an anti-fraud post titled …诈骗… describes scam wording rather than using it).
     pub unless_section: Vec<String>,
+    /// A phrase that covers an `unless` or `unless_after` frame where it occurs voids that
+    /// frame there: 不是吹 holds the negation 不是 but vouches for the claim.
+    pub not_frames: Vec<String>,
     /// When set, a frame cancels the match only within this many characters of it.
     pub frame_within: Option<usize>,
     /// A title or heading this rule flags opens no section frame: a sensational title
@@ -388,6 +393,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             unless: expand(&raw_rule.unless)?,
             unless_after: expand(&raw_rule.unless_after)?,
             unless_section: expand(&raw_rule.unless_section)?,
+            not_frames: expand(&raw_rule.not_frames)?,
             frame_within: raw_rule.frame_within,
             voids_section_frames: raw_rule.voids_section_frames,
             allow: expand(&raw_rule.allow)?,
