@@ -10,7 +10,7 @@ use crate::filter::context::{accept, section_frames, SectionFrames};
 use crate::filter::overlap::merge_overlapping;
 use crate::matching::{match_block, BlockMatches, ContextWanted};
 use crate::normalize::{has_numerals, normalize, with_digits, Normalized, View};
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, Severity};
 use crate::source::{decode, DecodeOutcome, SourceText};
 
 /// The outcome of linting one document.
@@ -44,13 +44,12 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
     let uses_sections = rules.conditions.iter().any(|c| c.has_section_frames);
-    let voids_frames = rules.conditions.iter().any(|c| c.voids_section_frames);
     // Frames in a title hold for the whole document, frames in a heading for its section.
     let mut document_frames = Vec::new();
     if uses_sections {
         for block in blocks.iter().filter(|b| b.scopes.contains(Scope::Title)) {
             let views = match_views(rules, block, ContextWanted::WithSectionFrames);
-            if !(voids_frames && sensational(rules, block, &views)) {
+            if !sensational(rules, block, &views) {
                 for (normalized, matches) in &views {
                     section_frames(&normalized.text, matches, &mut document_frames);
                 }
@@ -73,7 +72,7 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
         let views = match_views(rules, block, wanted);
         if uses_sections {
             sections.enter(block, |frames| {
-                if !(voids_frames && sensational(rules, block, &views)) {
+                if !sensational(rules, block, &views) {
                     for (normalized, matches) in &views {
                         section_frames(&normalized.text, matches, frames);
                     }
@@ -148,13 +147,23 @@ fn introduces_list(block: &Block) -> bool {
     block.text.trim_end().ends_with(['：', ':'])
 }
 
-/// Whether a rule that voids section frames flags `block` (a title or heading): such a title
-/// is sensational, and the warning words it borrows (曝光, 提醒) frame nothing.
+/// Whether `block` (a title or heading) is itself a violation, so that the warning words it
+/// borrows (曝光, 真相, 提醒) frame nothing: a rule that voids section frames (sensational
+/// titles) flags it even with no frame, or a `restrict` or `ban` hit survives the block's own
+/// frames (【转】医生冒死说出的真相：…天天吃等于慢性自杀 warns of nothing). Pack severities count,
+/// not a configuration's, so a draft's frames do not depend on how a team ranks its rules.
 fn sensational(rules: &RuleSet, block: &Block, views: &[(Rc<Normalized>, BlockMatches)]) -> bool {
     views.iter().any(|(normalized, matches)| {
-        accept(rules, block, normalized, matches.clone(), &[])
+        let borrows_warning_words = accept(rules, block, normalized, matches.clone(), &[])
             .iter()
-            .any(|found| rules.conditions[found.rule as usize].voids_section_frames)
+            .any(|found| rules.conditions[found.rule as usize].voids_section_frames);
+        borrows_warning_words || {
+            let mut own = Vec::new();
+            section_frames(&normalized.text, matches, &mut own);
+            accept(rules, block, normalized, matches.clone(), &own)
+                .iter()
+                .any(|found| rules.rules[found.rule as usize].severity >= Severity::Restrict)
+        }
     })
 }
 

@@ -671,6 +671,56 @@ voids_section_frames = true
         );
     }
 
+    /// A title or heading that itself carries a `restrict` or `ban` hit surviving its own frames
+    /// frames nothing either; a warning hit, or a hit its own frames cancel, leaves it a frame.
+    #[test]
+    fn a_title_that_itself_violates_frames_nothing() {
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
+id = "share.pressure"
+category = "share"
+severity = "restrict"
+phrases = ["转发后一生平安"]
+unless_section = ["真相"]
+[[rule]]
+id = "rumour.food"
+category = "rumour"
+severity = "restrict"
+phrases = ["等于慢性自杀"]
+unless_section = ["谣言"]
+[[rule]]
+id = "rumour.mild"
+category = "rumour"
+severity = "warning"
+phrases = ["小心中毒"]
+"#,
+        );
+        let ids = |markdown: &str| -> Vec<String> {
+            findings(&rules, markdown)
+                .into_iter()
+                .map(|(_, id)| id)
+                .collect()
+        };
+        assert_eq!(
+            ids("# 医生说出的真相：天天吃等于慢性自杀\n\n转发后一生平安。\n"),
+            ["rumour.food", "share.pressure"]
+        );
+        assert_eq!(
+            ids("# 剩菜的真相\n\n转发后一生平安。\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            ids("# 剩菜的真相：小心中毒\n\n转发后一生平安。\n"),
+            ["rumour.mild"],
+            "a warning hit leaves the title a frame"
+        );
+        assert_eq!(
+            ids("# 真相：天天吃等于慢性自杀是谣言\n\n转发后一生平安。\n"),
+            Vec::<String>::new(),
+            "the title's hit is cancelled by its own frame, so the title still frames"
+        );
+    }
+
     #[test]
     fn quoted_phrases_are_mentions_unless_a_rule_names_the_quote_scope() {
         let rules = crate::rules::test_support::rule_set(
