@@ -216,6 +216,17 @@ fn is_hidden(attributes: &BTreeMap<HtmlString, Spanned<HtmlString, usize>>) -> b
         return true;
     }
     attributes.get(&b"style"[..]).is_some_and(|style| {
+        // Most inline styles name neither keyword: skip the folding copy for them (editor
+        // exports put a long style on nearly every element).
+        let names = |keyword: &[u8]| {
+            style
+                .value
+                .windows(keyword.len())
+                .any(|w| w.eq_ignore_ascii_case(keyword))
+        };
+        if !names(b"none") && !names(b"hidden") {
+            return false;
+        }
         let compact: String = String::from_utf8_lossy(&style.value)
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -277,12 +288,16 @@ impl Walker<'_> {
         if VOID.contains(&name.as_str()) || tag.self_closing {
             return;
         }
-        let class = attribute_text(tag, "class").unwrap_or_default();
-        let id = attribute_text(tag, "id").unwrap_or_default();
+        // Compared as bytes: a copy of every element's class and id would cost more than
+        // all the rest of reading the tag.
+        let value = |attr: &str| attribute(tag, attr).map_or(&[][..], |v| &v.value[..]);
+        let id = value("id");
         let is_title = name == "title"
-            || id == "activity-name"
-            || class.split_whitespace().any(|c| c == "rich_media_title");
-        let content_root = id == "js_content";
+            || id == b"activity-name"
+            || value("class")
+                .split(u8::is_ascii_whitespace)
+                .any(|c| c == b"rich_media_title");
+        let content_root = id == b"js_content";
         self.content_root_seen |= content_root;
         let scope = if is_title {
             Some(Scope::Title)
@@ -553,9 +568,10 @@ mod tests {
     fn code_script_style_hidden_and_attributes_are_skipped() {
         let source = r#"<style>.a{content:"转发"}</style><script>var s="<p>转发</p>";</script>
 <p style="width: 100%">正文<code>转发</code></p><pre>转发</pre>
+<p style="overflow: hidden; text-decoration: none">可见</p><p style="DISPLAY : None">隐藏</p>
 <section style="display: none">隐藏</section><a href="x?a=1&b=2">链接</a>"#;
         let extracted = extract_html(source);
-        assert_eq!(texts(&extracted), ["正文", "链接"]);
+        assert_eq!(texts(&extracted), ["正文", "可见", "链接"]);
     }
 
     #[test]
