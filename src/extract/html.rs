@@ -219,10 +219,13 @@ fn is_hidden(attributes: &BTreeMap<HtmlString, Spanned<HtmlString, usize>>) -> b
         // Most inline styles name neither keyword: skip the folding copy for them (editor
         // exports put a long style on nearly every element).
         let names = |keyword: &[u8]| {
-            style
-                .value
-                .windows(keyword.len())
-                .any(|w| w.eq_ignore_ascii_case(keyword))
+            let value = &style.value[..];
+            let first = keyword[0];
+            memchr::memchr2_iter(first, first.to_ascii_uppercase(), value).any(|at| {
+                value[at..]
+                    .get(..keyword.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(keyword))
+            })
         };
         if !names(b"none") && !names(b"hidden") {
             return false;

@@ -152,20 +152,19 @@ impl SentenceModel {
             counts,
             touched,
             scores,
+            boundaries,
         } = scratch;
         counts.resize(1 << self.bits, 0);
         let mask = (1u32 << self.bits) - 1;
-        // Each n-gram's hash continues its (n-1)-gram's: the bytes are read `longest` times.
         let bytes = sentence.as_bytes();
-        let mut starts = sentence.char_indices().map(|(i, _)| i).peekable();
-        while let Some(start) = starts.next() {
+        boundaries.clear();
+        boundaries.extend(sentence.char_indices().map(|(i, _)| i));
+        boundaries.push(sentence.len());
+        // Each n-gram's hash continues its (n-1)-gram's: the bytes are read `longest` times.
+        for first in 0..boundaries.len() - 1 {
             let mut hash = FNV_OFFSET;
-            let mut ends = starts.clone().chain([sentence.len()]);
-            let mut from = start;
-            for _ in 0..self.longest {
-                let Some(end) = ends.next() else { break };
-                hash = fnv1a_continue(hash, &bytes[from..end]);
-                from = end;
+            for char_bounds in boundaries[first..].windows(2).take(self.longest) {
+                hash = fnv1a_continue(hash, &bytes[char_bounds[0]..char_bounds[1]]);
                 let bucket = (hash & mask) as usize;
                 if counts[bucket] == 0 {
                     touched.push(bucket as u32);
@@ -207,6 +206,8 @@ pub struct Scratch {
     touched: Vec<u32>,
     /// Each head's score of the last sentence.
     scores: Vec<f32>,
+    /// The byte offsets where the sentence's characters start, and its length.
+    boundaries: Vec<usize>,
 }
 
 /// The sentences of a normalized text that the model reads: split after 。！？；, their ASCII
