@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
@@ -237,64 +237,61 @@ pub fn run(args: CheckArgs) -> i32 {
     let mut reporter = Reporter::new(&args, &rules);
     // Drafts are linted in batches: each worker lints and renders a file, each batch's output is
     // printed in input order, and only what the report still needs is kept, so memory stays
-    // flat however large the archive.
+    // flat however large the archive. One batch is in flight at a time: while the workers lint
+    // it, this thread walks the folders for the next batch and reports the previous one (on
+    // many small files the walk and the report are a sizeable share of the work).
     let known_configs: HashSet<PathBuf> = configs.iter().filter_map(|c| c.path.clone()).collect();
     let mut walk_failed = false;
-    loop {
-        let mut batch: Vec<(Input, FileSettings)> = Vec::with_capacity(BATCH);
-        while batch.len() < BATCH && !walk_failed {
-            match inputs.next() {
-                Some(Ok((input, config))) => match &config.path {
-                    // Its packs were not loaded, nor its rule settings checked.
-                    Some(path) if !known_configs.contains(path) => {
-                        eprintln!(
-                            "gzhlint: error: {}: configuration appeared during the run; run again",
-                            path.display()
-                        );
-                        walk_failed = true;
+    let lint_batch = |batch: &[(Input, FileSettings)]| -> Vec<(Outcome, String)> {
+        batch
+            .par_iter()
+            .map(|(input, settings)| {
+                let mut outcome = check_input(&job, input, settings);
+                let mut text = String::new();
+                if let Outcome::Checked(checked) = &mut outcome {
+                    let file = &mut checked.file;
+                    match args.format {
+                        OutputFormat::Human => renderer.render(&rules, file, &mut text),
+                        OutputFormat::Concise => report::concise::render(&rules, file, &mut text),
+                        OutputFormat::Github => report::github::render(&rules, file, &mut text),
+                        OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit => {}
                     }
-                    _ => batch.push((input, settings_of(config))),
-                },
-                Some(Err(error)) => {
-                    // The folders changed since the first walk.
-                    report_collect_error(error);
-                    walk_failed = true;
+                    // Only SARIF quotes the source of its findings' pieces.
+                    if args.format != OutputFormat::Sarif || file.diagnostics.is_empty() {
+                        file.text = String::new();
+                    }
                 }
-                None => break,
+                (outcome, text)
+            })
+            .collect()
+    };
+    pool.in_place_scope(|scope| {
+        let mut in_flight: Option<mpsc::Receiver<Vec<(Outcome, String)>>> = None;
+        loop {
+            let batch = next_batch(
+                &mut inputs,
+                &known_configs,
+                &mut settings_of,
+                &mut walk_failed,
+            );
+            // A worker that panicked drops its sender; the scope then re-raises the panic.
+            let linted = in_flight.take().and_then(|done| done.recv().ok());
+            if !batch.is_empty() {
+                let (send, receive) = mpsc::sync_channel(1);
+                let lint_batch = &lint_batch;
+                scope.spawn(move |_| {
+                    let _ = send.send(lint_batch(&batch));
+                });
+                in_flight = Some(receive);
+            }
+            for (outcome, text) in linted.into_iter().flatten() {
+                reporter.add(outcome, text);
+            }
+            if in_flight.is_none() {
+                break;
             }
         }
-        if batch.is_empty() {
-            break;
-        }
-        let outcomes: Vec<(Outcome, String)> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|(input, settings)| {
-                    let mut outcome = check_input(&job, input, settings);
-                    let mut text = String::new();
-                    if let Outcome::Checked(checked) = &mut outcome {
-                        let file = &mut checked.file;
-                        match args.format {
-                            OutputFormat::Human => renderer.render(&rules, file, &mut text),
-                            OutputFormat::Concise => {
-                                report::concise::render(&rules, file, &mut text)
-                            }
-                            OutputFormat::Github => report::github::render(&rules, file, &mut text),
-                            OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit => {}
-                        }
-                        // Only SARIF quotes the source of its findings' pieces.
-                        if args.format != OutputFormat::Sarif || file.diagnostics.is_empty() {
-                            file.text = String::new();
-                        }
-                    }
-                    (outcome, text)
-                })
-                .collect()
-        });
-        for (outcome, text) in outcomes {
-            reporter.add(outcome, text);
-        }
-    }
+    });
     if !walk_failed {
         return reporter.finish();
     }
@@ -313,6 +310,38 @@ pub fn run(args: CheckArgs) -> i32 {
 
 /// Files linted per batch: enough to keep both cores busy, few enough to bound memory.
 const BATCH: usize = 256;
+
+/// Up to [`BATCH`] drafts from the walk; empty when it is over or has failed (`walk_failed`).
+fn next_batch(
+    inputs: &mut impl Iterator<Item = Result<(Input, Arc<Config>), CollectError>>,
+    known_configs: &HashSet<PathBuf>,
+    settings_of: &mut impl FnMut(Arc<Config>) -> FileSettings,
+    walk_failed: &mut bool,
+) -> Vec<(Input, FileSettings)> {
+    let mut batch = Vec::with_capacity(BATCH);
+    while batch.len() < BATCH && !*walk_failed {
+        match inputs.next() {
+            Some(Ok((input, config))) => match &config.path {
+                // Its packs were not loaded, nor its rule settings checked.
+                Some(path) if !known_configs.contains(path) => {
+                    eprintln!(
+                        "gzhlint: error: {}: configuration appeared during the run; run again",
+                        path.display()
+                    );
+                    *walk_failed = true;
+                }
+                _ => batch.push((input, settings_of(config))),
+            },
+            Some(Err(error)) => {
+                // The folders changed since the first walk.
+                report_collect_error(error);
+                *walk_failed = true;
+            }
+            None => break,
+        }
+    }
+    batch
+}
 
 /// The draft read from standard input with its configuration, when `--stdin` is given.
 fn read_stdin(
