@@ -537,6 +537,14 @@ unless = ["骗局"]
             .collect()
     }
 
+    /// The ids of the rules that flag `markdown`, in source order.
+    fn rule_ids(rules: &crate::rules::RuleSet, markdown: &str) -> Vec<String> {
+        findings(rules, markdown)
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect()
+    }
+
     #[test]
     fn section_frames_in_the_title_or_a_heading_cancel_hits_in_their_section() {
         let rules = crate::rules::test_support::rule_set(
@@ -654,12 +662,7 @@ phrases = ["震惊"]
 voids_section_frames = true
 "#,
         );
-        let ids = |markdown: &str| -> Vec<String> {
-            findings(&rules, markdown)
-                .into_iter()
-                .map(|(_, id)| id)
-                .collect()
-        };
+        let ids = |markdown: &str| rule_ids(&rules, markdown);
         assert_eq!(ids("# 理财骗局曝光\n\n稳赚不赔。\n"), Vec::<String>::new());
         assert_eq!(
             ids("# 震惊！散户赚钱的秘密终于曝光\n\n稳赚不赔。\n"),
@@ -695,12 +698,7 @@ severity = "warning"
 phrases = ["小心中毒"]
 "#,
         );
-        let ids = |markdown: &str| -> Vec<String> {
-            findings(&rules, markdown)
-                .into_iter()
-                .map(|(_, id)| id)
-                .collect()
-        };
+        let ids = |markdown: &str| rule_ids(&rules, markdown);
         assert_eq!(
             ids("# 医生说出的真相：天天吃等于慢性自杀\n\n转发后一生平安。\n"),
             ["rumour.food", "share.pressure"]
