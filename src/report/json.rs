@@ -99,10 +99,8 @@ pub struct JsonStream {
 /// `value` pretty-printed as an element of a top-level array.
 fn element<T: Serialize>(value: &T) -> String {
     let text = serde_json::to_string_pretty(value).expect("JSON of owned data");
-    text.lines()
-        .map(|line| format!("    {line}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    // Pretty JSON escapes line breaks inside strings, so every '\n' here starts a line.
+    format!("    {}", text.replace('\n', "\n    "))
 }
 
 fn array_end(count: usize) -> &'static str {
