@@ -106,6 +106,12 @@ impl ForwardingEmitter for PieceRecorder {
         &mut self.inner
     }
 
+    // Parse errors are not reported (a draft is read as browsers read it), so html5gum need not
+    // check every byte for control characters and noncharacters.
+    fn should_emit_errors(&mut self) -> bool {
+        false
+    }
+
     fn move_position(&mut self, offset: isize) {
         self.position = self.position.saturating_add_signed(offset);
         Emitter::move_position(&mut self.inner, offset);
