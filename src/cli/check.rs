@@ -274,8 +274,13 @@ pub fn run(args: CheckArgs) -> i32 {
                 &mut settings_of,
                 &mut walk_failed,
             );
-            // A worker that panicked drops its sender; the scope then re-raises the panic.
-            let linted = in_flight.take().and_then(|done| done.recv().ok());
+            let linted = match in_flight.take().map(|done| done.recv()) {
+                Some(Ok(linted)) => Some(linted),
+                // A worker panicked and dropped its sender: stop here, and the scope re-raises
+                // the panic, rather than go on reporting with a batch missing.
+                Some(Err(_)) => break,
+                None => None,
+            };
             if !batch.is_empty() {
                 let (send, receive) = mpsc::sync_channel(1);
                 let lint_batch = &lint_batch;
