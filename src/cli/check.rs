@@ -316,7 +316,8 @@ pub fn run(args: CheckArgs) -> i32 {
 /// Files linted per batch: enough to keep both cores busy, few enough to bound memory.
 const BATCH: usize = 256;
 
-/// Up to [`BATCH`] drafts from the walk; empty when it is over or has failed (`walk_failed`).
+/// Up to [`BATCH`] drafts from the walk: fewer at its end, or when it fails (`walk_failed` is
+/// then set and every later call returns none).
 fn next_batch(
     inputs: &mut impl Iterator<Item = Result<(Input, Arc<Config>), CollectError>>,
     known_configs: &HashSet<PathBuf>,
