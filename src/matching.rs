@@ -10,7 +10,9 @@ use std::ops::Range;
 
 use regex_automata::Input;
 
-use crate::rules::compile::{ContextUse, Pattern, Role, Use, ViewMatcher};
+use crate::rules::compile::{
+    ContextUse, LiteralBloom, Pattern, RequiredSet, Role, Use, ViewMatcher,
+};
 use crate::rules::model;
 
 /// A possible finding: a rule's phrase or pattern matched at `range` of the normalized text.
@@ -203,12 +205,10 @@ const START_BUDGET: usize = 8;
 /// Where each literal occurs in a block: (literal id, start), sorted.
 struct Occurrences<'a> {
     starts: &'a [(u32, usize)],
-    /// A Bloom filter of the literal ids found: most required parts a pattern's sets name
-    /// are not in the block, and a bit test rules them out without a search.
-    seen: [u64; SEEN_WORDS],
+    /// The literal ids found: most required parts a pattern's sets name are not in the
+    /// block, and the filter rules them out without a search.
+    seen: LiteralBloom,
 }
-
-const SEEN_WORDS: usize = 16;
 
 impl<'a> Occurrences<'a> {
     /// Sorts the starts of `found` into `starts` (cleared first).
@@ -216,33 +216,21 @@ impl<'a> Occurrences<'a> {
         starts.clear();
         starts.extend(found.iter().map(|(l, r)| (*l, r.start)));
         starts.sort_unstable();
-        let mut seen = [0; SEEN_WORDS];
+        let mut seen = LiteralBloom::default();
         for &(literal, _) in starts.iter() {
-            let (word, bit) = Self::bit(literal);
-            seen[word] |= bit;
+            seen.insert(literal);
         }
         Occurrences { starts, seen }
     }
 
-    fn bit(literal: u32) -> (usize, u64) {
-        let bit = literal as usize % (SEEN_WORDS * 64);
-        (bit / 64, 1 << (bit % 64))
-    }
-
     /// Whether each set may have a literal in the block (the filter has no false negatives).
-    fn may_hold_all(&self, sets: &[Box<[u32]>]) -> bool {
-        sets.iter().all(|set| {
-            set.iter().any(|&literal| {
-                let (word, bit) = Self::bit(literal);
-                self.seen[word] & bit != 0
-            })
-        })
+    fn may_hold_all(&self, sets: &[RequiredSet]) -> bool {
+        sets.iter().all(|set| self.seen.may_share(&set.bloom))
     }
 
     /// The occurrences of `literal`, by start.
     fn of(&self, literal: u32) -> &[(u32, usize)] {
-        let (word, bit) = Self::bit(literal);
-        if self.seen[word] & bit == 0 {
+        if !self.seen.may_contain(literal) {
             return &[];
         }
         let first = self.starts.partition_point(|&(l, _)| l < literal);
@@ -262,12 +250,12 @@ struct AlsoParts {
 
 impl AlsoParts {
     /// Gathers the occurrences of `sets`' literals; `false` when a set has none in the block.
-    fn find(&mut self, occurrences: &Occurrences<'_>, sets: &[Box<[u32]>]) -> bool {
+    fn find(&mut self, occurrences: &Occurrences<'_>, sets: &[RequiredSet]) -> bool {
         self.starts.clear();
         self.set_ends.clear();
         for set in sets {
             let first = self.starts.len();
-            for &literal in set.iter() {
+            for &literal in set.ids.iter() {
                 self.starts
                     .extend(occurrences.of(literal).iter().map(|&(_, start)| start));
             }

@@ -211,13 +211,67 @@ pub struct Pattern {
     has_hit_group: bool,
     /// Further required sets ([`Anchors::also`]) as literal ids: one literal of each must
     /// occur in a start or window before the pattern is tried there.
-    pub also: Vec<Box<[u32]>>,
+    pub also: Vec<RequiredSet>,
     /// Every match begins with one of the pattern's anchors ([`Anchors::starts_match`]).
     pub starts_at_anchor: bool,
     #[serde(skip)]
     regex: OnceLock<Regex>,
     #[serde(skip)]
     forward: OnceLock<Option<ForwardDfa>>,
+}
+
+/// A further required set of literal ids, with a Bloom filter of them: a block tests the whole
+/// set against the literals it holds with a few word operations instead of one test per
+/// literal (up to [`MAX_ALSO_LITERALS`]), for every occurrence of every anchor. Stored as the
+/// ids alone; the filter is rebuilt on load.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Box<[u32]>", into = "Box<[u32]>")]
+pub struct RequiredSet {
+    pub ids: Box<[u32]>,
+    pub bloom: LiteralBloom,
+}
+
+impl From<Box<[u32]>> for RequiredSet {
+    fn from(ids: Box<[u32]>) -> RequiredSet {
+        let mut bloom = LiteralBloom::default();
+        ids.iter().for_each(|&literal| bloom.insert(literal));
+        RequiredSet { ids, bloom }
+    }
+}
+
+impl From<RequiredSet> for Box<[u32]> {
+    fn from(set: RequiredSet) -> Box<[u32]> {
+        set.ids
+    }
+}
+
+/// A Bloom filter of literal ids (one bit per id modulo its size): no false negatives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LiteralBloom([u64; BLOOM_WORDS]);
+
+const BLOOM_WORDS: usize = 16;
+
+impl LiteralBloom {
+    fn bit(literal: u32) -> (usize, u64) {
+        let bit = literal as usize % (BLOOM_WORDS * 64);
+        (bit / 64, 1 << (bit % 64))
+    }
+
+    pub fn insert(&mut self, literal: u32) {
+        let (word, bit) = Self::bit(literal);
+        self.0[word] |= bit;
+    }
+
+    /// Whether `literal` may be in the filter.
+    pub fn may_contain(&self, literal: u32) -> bool {
+        let (word, bit) = Self::bit(literal);
+        self.0[word] & bit != 0
+    }
+
+    /// Whether the two filters may hold a literal in common.
+    pub fn may_share(&self, other: &LiteralBloom) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
+    }
 }
 
 /// A forward-only lazy DFA, for the anchored searches of a pattern whose matches start at its
@@ -263,7 +317,7 @@ impl Pattern {
         source: String,
         rule: u32,
         max_len: Option<usize>,
-        also: Vec<Box<[u32]>>,
+        also: Vec<RequiredSet>,
         starts_at_anchor: bool,
         regex: Option<Regex>,
     ) -> Pattern {
@@ -523,7 +577,13 @@ fn compile_view(
                     let also = anchors
                         .also
                         .iter()
-                        .map(|set| set.iter().map(|literal| index.id(literal)).collect())
+                        .map(|set| {
+                            RequiredSet::from(
+                                set.iter()
+                                    .map(|literal| index.id(literal))
+                                    .collect::<Box<[u32]>>(),
+                            )
+                        })
                         .collect();
                     (anchors.max_len, also, anchors.starts_match)
                 }
@@ -842,6 +902,24 @@ fn candidate_sets(hir: &regex_syntax::hir::Hir, whole: bool) -> Vec<LiteralSet> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_required_set_may_share_only_literals_it_holds() {
+        let set = RequiredSet::from(vec![3, 70, 5000].into_boxed_slice());
+        let found = |literals: &[u32]| {
+            let mut bloom = LiteralBloom::default();
+            literals.iter().for_each(|&l| bloom.insert(l));
+            bloom
+        };
+        assert!(found(&[1, 70]).may_share(&set.bloom));
+        assert!(found(&[5000]).may_share(&set.bloom));
+        assert!(!found(&[]).may_share(&set.bloom));
+        assert!(!found(&[4, 71, 4999]).may_share(&set.bloom));
+        // Stored as the ids alone; the filter is rebuilt on load.
+        let stored = postcard::to_allocvec(&set).unwrap();
+        assert_eq!(stored, postcard::to_allocvec(&set.ids).unwrap());
+        assert_eq!(postcard::from_bytes::<RequiredSet>(&stored).unwrap(), set);
+    }
 
     #[test]
     fn anchors_are_prefixes_or_suffixes_every_match_has() {
