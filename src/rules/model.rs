@@ -13,6 +13,7 @@
 //! name (`u8` length, UTF-8), bias `f32` and weight scale `f32`; then `2^bits × heads` weights
 //! as `i8`, bucket-major (the heads' weights of one bucket are adjacent: one memory access).
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -51,8 +52,15 @@ pub struct SentenceModel {
     bits: u32,
     longest: usize,
     heads: Vec<Head>,
-    weights: &'static [u8],
+    /// The weights as stored when the head count is a multiple of [`HEAD_LANES`], else each
+    /// bucket's row padded with zeros to one: rows of whole lanes add up as vectors.
+    weights: Cow<'static, [u8]>,
+    /// Bytes per bucket's row.
+    stride: usize,
 }
+
+/// Heads whose weights are added at once.
+const HEAD_LANES: usize = 4;
 
 struct Head {
     name: String,
@@ -106,11 +114,25 @@ impl SentenceModel {
         if !rest.is_empty() {
             return Err("sentence model has bytes after its weights".to_string());
         }
+        let stride = head_count.next_multiple_of(HEAD_LANES);
+        let weights = if stride == head_count {
+            Cow::Borrowed(weights)
+        } else {
+            let mut padded = vec![0; (1usize << bits) * stride];
+            for (row, stored) in padded
+                .chunks_exact_mut(stride)
+                .zip(weights.chunks_exact(head_count))
+            {
+                row[..head_count].copy_from_slice(stored);
+            }
+            Cow::Owned(padded)
+        };
         Ok(SentenceModel {
             bits,
             longest,
             heads,
             weights,
+            stride,
         })
     }
 
@@ -152,29 +174,39 @@ impl SentenceModel {
             counts,
             touched,
             scores,
-            boundaries,
         } = scratch;
         counts.resize(1 << self.bits, 0);
         let mask = (1u32 << self.bits) - 1;
         let bytes = sentence.as_bytes();
-        boundaries.clear();
-        boundaries.extend(sentence.char_indices().map(|(i, _)| i));
-        boundaries.push(sentence.len());
-        // Each n-gram's hash continues its (n-1)-gram's: the bytes are read `longest` times.
-        for first in 0..boundaries.len() - 1 {
+        // From each character, its 1- to `longest`-grams: each n-gram's hash continues its
+        // (n-1)-gram's.
+        let mut first = 0;
+        while first < bytes.len() {
             let mut hash = FNV_OFFSET;
-            for char_bounds in boundaries[first..].windows(2).take(self.longest) {
-                hash = fnv1a_continue(hash, &bytes[char_bounds[0]..char_bounds[1]]);
+            let mut end = first;
+            let mut next_first = bytes.len();
+            for gram in 0..self.longest {
+                let Some(&lead) = bytes.get(end) else {
+                    break;
+                };
+                let width = utf8_width(lead);
+                hash = bytes[end..end + width]
+                    .iter()
+                    .fold(hash, |hash, &b| (hash ^ b as u32).wrapping_mul(FNV_PRIME));
+                end += width;
+                if gram == 0 {
+                    next_first = end;
+                }
                 let bucket = (hash & mask) as usize;
                 if counts[bucket] == 0 {
                     touched.push(bucket as u32);
                 }
                 counts[bucket] = counts[bucket].saturating_add(1);
             }
+            first = next_first;
         }
-        let heads = self.heads.len();
         scores.clear();
-        scores.resize(heads, 0.0);
+        scores.resize(self.stride, 0.0);
         let mut norm = 0.0f32;
         for &bucket in touched.iter() {
             let count = std::mem::take(&mut counts[bucket as usize]);
@@ -184,9 +216,14 @@ impl SentenceModel {
                 1.0 + (count as f32).ln()
             };
             norm += value * value;
-            let row = &self.weights[bucket as usize * heads..][..heads];
-            for (sum, &w) in scores.iter_mut().zip(row) {
-                *sum += value * w as i8 as f32;
+            let row = &self.weights[bucket as usize * self.stride..][..self.stride];
+            for (sums, weights) in scores
+                .chunks_exact_mut(HEAD_LANES)
+                .zip(row.chunks_exact(HEAD_LANES))
+            {
+                for (sum, &w) in sums.iter_mut().zip(weights) {
+                    *sum += value * w as i8 as f32;
+                }
             }
         }
         touched.clear();
@@ -206,8 +243,6 @@ pub struct Scratch {
     touched: Vec<u32>,
     /// Each head's score of the last sentence.
     scores: Vec<f32>,
-    /// The byte offsets where the sentence's characters start, and its length.
-    boundaries: Vec<usize>,
 }
 
 /// The sentences of a normalized text that the model reads: split after 。！？；, their ASCII
@@ -237,18 +272,25 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
+/// 32-bit FNV-1a, the n-gram hash the training script uses too.
 const FNV_OFFSET: u32 = 0x811c_9dc5;
+const FNV_PRIME: u32 = 0x0100_0193;
 
-/// 32-bit FNV-1a, the n-gram hash the training script uses too, continued over `bytes`.
-fn fnv1a_continue(hash: u32, bytes: &[u8]) -> u32 {
-    bytes
-        .iter()
-        .fold(hash, |hash, &b| (hash ^ b as u32).wrapping_mul(0x0100_0193))
+/// The length of the UTF-8 character that starts with `lead`.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
 }
 
 #[cfg(test)]
 fn fnv1a(bytes: &[u8]) -> u32 {
-    fnv1a_continue(FNV_OFFSET, bytes)
+    bytes.iter().fold(FNV_OFFSET, |hash, &b| {
+        (hash ^ b as u32).wrapping_mul(FNV_PRIME)
+    })
 }
 
 #[cfg(test)]
