@@ -2,11 +2,12 @@
 //! diagnostics. I/O-free: callers hand in bytes or text.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::diagnostic::{sort_diagnostics, Diagnostic, LineIndex};
 use crate::extract::{extract, Block, Extracted, Format, Scope};
-use crate::filter::context::{accept, section_frames, SectionFrames};
+use crate::filter::context::{accept, cell_frames, section_frames, SectionFrames};
 use crate::filter::overlap::merge_overlapping;
 use crate::matching::{match_block, BlockMatches, ContextWanted};
 use crate::normalize::{has_numerals, normalize, with_digits, Normalized, View};
@@ -57,11 +58,12 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
         }
     }
     let mut sections = SectionFrames::new(document_frames);
+    let mut tables = TableFrames::new(rules, blocks);
     // The section frames of a paragraph that introduces a list (平台禁止以下玩法：) hold for
     // the list's items, the way a heading's hold for its section; those of an item that
     // introduces a nested list, for that list's items. Open lead-ins, outermost first.
     let mut lead_ins: Vec<LeadIn> = Vec::new();
-    for block in blocks {
+    for (index, block) in blocks.iter().enumerate() {
         // A title's frames were taken above; here only headings and lead-ins open frames.
         let frames_matter = block.heading_level > 0 || introduces_list(block);
         let wanted = if uses_sections && frames_matter {
@@ -69,7 +71,9 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
         } else {
             ContextWanted::ForCandidates
         };
-        let views = match_views(rules, block, wanted);
+        let views = tables
+            .take_views(index)
+            .unwrap_or_else(|| match_views(rules, block, wanted));
         if uses_sections {
             sections.enter(block, |frames| {
                 if !sensational(rules, block, &views) {
@@ -86,6 +90,10 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
         let mut framed = Cow::Borrowed(sections.framed());
         for lead_in in lead_ins.iter().filter(|lead_in| lead_in.quoted == quoted) {
             framed.to_mut().extend(&lead_in.frames);
+        }
+        let by_table = tables.framed(index);
+        if !by_table.is_empty() {
+            framed.to_mut().extend(by_table);
         }
         if let Cow::Owned(framed) = &mut framed {
             framed.sort_unstable();
@@ -132,6 +140,86 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     diagnostics
 }
 
+/// Frames across tables: a table row is read as one statement, so each cell's frames
+/// ([`cell_frames`]) hold for the other cells of its row, and a table's first row (its head)
+/// frames every cell. Cells are matched up front for every context term, and those matches
+/// are kept for the cells' own turn.
+struct TableFrames {
+    /// Per block (empty when the document has no table): its views, for a table cell.
+    views: Vec<Option<Views>>,
+    /// Per block: the rules other cells frame for it, sorted.
+    framed: Vec<Vec<u32>>,
+}
+
+impl TableFrames {
+    fn new(rules: &RuleSet, blocks: &[Block]) -> TableFrames {
+        if blocks.iter().all(|block| block.table_row == 0) {
+            return TableFrames {
+                views: Vec::new(),
+                framed: Vec::new(),
+            };
+        }
+        let mut views = vec![None; blocks.len()];
+        let mut own = vec![Vec::new(); blocks.len()];
+        // (table, row) → its cells' blocks, rows in document order.
+        let mut rows: BTreeMap<(u32, u32), Vec<usize>> = BTreeMap::new();
+        for (index, block) in blocks.iter().enumerate() {
+            if block.table_row == 0 {
+                continue;
+            }
+            let cell = match_views(rules, block, ContextWanted::All);
+            for (normalized, matches) in &cell {
+                cell_frames(rules, &normalized.text, matches, &mut own[index]);
+            }
+            views[index] = Some(cell);
+            rows.entry((block.table, block.table_row))
+                .or_default()
+                .push(index);
+        }
+        let mut framed = vec![Vec::new(); blocks.len()];
+        let mut head: Option<(u32, Vec<u32>)> = None;
+        for (&(table, _), cells) in &rows {
+            // How many of the row's cells frame each rule: a cell is framed by a rule that
+            // another cell frames.
+            let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+            for &cell in cells {
+                for &rule in &own[cell] {
+                    *counts.entry(rule).or_default() += 1;
+                }
+            }
+            let first_row = head.as_ref().is_none_or(|(t, _)| *t != table);
+            if first_row {
+                head = Some((table, counts.keys().copied().collect()));
+            }
+            for &cell in cells {
+                let mine = &own[cell];
+                let by_row = counts
+                    .iter()
+                    .filter(|&(rule, &n)| n > usize::from(mine.binary_search(rule).is_ok()))
+                    .map(|(&rule, _)| rule);
+                let framed = &mut framed[cell];
+                framed.extend(by_row);
+                if let Some((_, head_frames)) = head.as_ref().filter(|_| !first_row) {
+                    framed.extend(head_frames);
+                }
+                framed.sort_unstable();
+                framed.dedup();
+            }
+        }
+        TableFrames { views, framed }
+    }
+
+    /// A table cell's views, matched when the frames were read.
+    fn take_views(&mut self, block: usize) -> Option<Views> {
+        self.views.get_mut(block).and_then(Option::take)
+    }
+
+    /// The rules other cells frame for `block`, sorted.
+    fn framed(&self, block: usize) -> &[u32] {
+        self.framed.get(block).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// The section frames of a block that introduces a list, for the items of that list.
 struct LeadIn {
     /// The block's list depth: the items it introduces are deeper.
@@ -152,7 +240,7 @@ fn introduces_list(block: &Block) -> bool {
 /// titles) flags it even with no frame, or a `restrict` or `ban` hit survives the block's own
 /// frames (【转】医生冒死说出的真相：…天天吃等于慢性自杀 warns of nothing). Pack severities count,
 /// not a configuration's, so a draft's frames do not depend on how a team ranks its rules.
-fn sensational(rules: &RuleSet, block: &Block, views: &[(Rc<Normalized>, BlockMatches)]) -> bool {
+fn sensational(rules: &RuleSet, block: &Block, views: &Views) -> bool {
     views.iter().any(|(normalized, matches)| {
         let borrows_warning_words = accept(rules, block, normalized, matches.clone(), &[])
             .iter()
@@ -167,13 +255,16 @@ fn sensational(rules: &RuleSet, block: &Block, views: &[(Rc<Normalized>, BlockMa
     })
 }
 
+/// A block normalized once per view the rules use, with its matches by each automaton.
+type Views = Vec<(Rc<Normalized>, BlockMatches)>;
+
 /// A block normalized once per view the rules use, and matched by each automaton (a view's
 /// rules may be spread over several: built-in packs and user packs).
 fn match_views(
     rules: &RuleSet,
     block: &Block,
     wanted: ContextWanted,
-) -> Vec<(Rc<Normalized>, BlockMatches)> {
+) -> Views {
     let plain = Rc::new(normalize(&block.text, View::default()));
     let digits =
         rules

@@ -43,6 +43,9 @@ pub enum ContextWanted {
     ForCandidates,
     /// Also every section frame: the block is a title or heading, or introduces a list.
     WithSectionFrames,
+    /// Every context term of every rule: the block is a table cell, whose frames hold for the
+    /// rest of its row (and a first row's for the whole table).
+    All,
 }
 
 pub fn match_block(matcher: &ViewMatcher, text: &str, wanted: ContextWanted) -> BlockMatches {
@@ -181,12 +184,15 @@ fn match_with(
     candidate_rules.extend(found.candidates.iter().map(|c| c.rule));
     candidate_rules.sort_unstable();
     candidate_rules.dedup();
-    if !candidate_rules.is_empty() || wanted == ContextWanted::WithSectionFrames {
+    if !candidate_rules.is_empty() || wanted != ContextWanted::ForCandidates {
         for (literal, range) in literals_found.iter() {
             for &ContextUse { rule, role } in matcher.context_uses.get(*literal as usize) {
-                let frame =
-                    role == Role::SectionFrame && wanted == ContextWanted::WithSectionFrames;
-                if frame || candidate_rules.binary_search(&rule).is_ok() {
+                let wanted = match wanted {
+                    ContextWanted::ForCandidates => false,
+                    ContextWanted::WithSectionFrames => role == Role::SectionFrame,
+                    ContextWanted::All => true,
+                };
+                if wanted || candidate_rules.binary_search(&rule).is_ok() {
                     found.context.push(ContextHit {
                         rule,
                         role,

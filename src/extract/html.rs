@@ -46,6 +46,8 @@ pub(crate) fn extract_html_fragment(
         context,
         quotation,
         quotations_opened: out.quotations_opened,
+        tables_opened: out.tables_opened,
+        rows_opened: out.rows_opened,
         stack: Vec::new(),
         block: None,
         blocks: Vec::new(),
@@ -73,6 +75,8 @@ pub(crate) fn extract_html_fragment(
     }
     walker.flush();
     out.quotations_opened = walker.quotations_opened;
+    out.tables_opened = walker.tables_opened;
+    out.rows_opened = walker.rows_opened;
     let content_root_seen = walker.content_root_seen;
     out.comments.extend(walker.comments);
     // The visible title comes first, so that when <title> and og:title repeat it, the finding
@@ -136,6 +140,9 @@ struct Open {
     content_root: bool,
     /// A `<blockquote>`'s number (see [`Block::quotation`]); 0 for other elements.
     quotation: u32,
+    /// A `<table>`'s number and a `<tr>`'s (see [`Block::table`]); 0 for other elements.
+    table: u32,
+    table_row: u32,
 }
 
 struct Walker<'a> {
@@ -145,6 +152,8 @@ struct Walker<'a> {
     /// The number of the block quotation around the fragment (0 if none).
     quotation: u32,
     quotations_opened: u32,
+    tables_opened: u32,
+    rows_opened: u32,
     stack: Vec<Open>,
     block: Option<(Block, bool)>,
     blocks: Vec<(Block, bool)>,
@@ -327,6 +336,18 @@ impl Walker<'_> {
         } else {
             0
         };
+        let table = if name == "table" {
+            self.tables_opened += 1;
+            self.tables_opened
+        } else {
+            0
+        };
+        let table_row = if name == "tr" {
+            self.rows_opened += 1;
+            self.rows_opened
+        } else {
+            0
+        };
         self.stack.push(Open {
             // The platform's own pages ship the article body as `#js_content` hidden
             // (`visibility: hidden`, `opacity: 0`) and reveal it by script: whatever hides the
@@ -336,8 +357,20 @@ impl Walker<'_> {
             scope,
             content_root,
             quotation,
+            table,
+            table_row,
             name,
         });
+    }
+
+    /// The innermost open element's nonzero `number`, 0 if none has one.
+    fn innermost(&self, number: impl Fn(&Open) -> u32) -> u32 {
+        self.stack
+            .iter()
+            .rev()
+            .map(number)
+            .find(|&n| n != 0)
+            .unwrap_or(0)
     }
 
     /// The number of the innermost block quotation open here, 0 outside quotes.
@@ -467,6 +500,8 @@ impl Walker<'_> {
                 )
                 .unwrap_or(u8::MAX),
                 quotation: self.quotation(),
+                table: self.innermost(|open| open.table),
+                table_row: self.innermost(|open| open.table_row),
                 ..Block::new(scopes)
             };
             self.block = Some((block, self.in_content_root()));
@@ -674,5 +709,26 @@ mod tests {
         let extracted = extract_html(source);
         assert_eq!(extracted.comments[0].text, " gzhlint-disable x ");
         assert_eq!(extracted.comments[0].source, 0..26);
+    }
+
+    #[test]
+    fn table_cells_know_their_table_and_row() {
+        let source = "<p>前文</p><table><thead><tr><th>甲</th><th>乙</th></tr></thead>\
+                      <tr><td><p>丙</p><p>丙二</p></td><td>丁\
+                      <table><tr><td>内</td></tr></table></td></tr></table><p>后文</p>";
+        let extracted = extract_html(source);
+        assert_eq!(
+            table_places(&extracted),
+            [
+                ("前文", 0, 0),
+                ("甲", 1, 1),
+                ("乙", 1, 1),
+                ("丙", 1, 2),
+                ("丙二", 1, 2),
+                ("丁", 1, 2),
+                ("内", 2, 3),
+                ("后文", 0, 0),
+            ]
+        );
     }
 }

@@ -28,6 +28,8 @@ pub fn extract_markdown(source: &str) -> Extracted {
         pending_soft_break: None,
         quotations: Vec::new(),
         table_cell: false,
+        table: 0,
+        table_row: 0,
         heading: None,
         seen_h1: false,
         link_depth: 0,
@@ -59,6 +61,9 @@ struct State<'a> {
     /// The numbers of the open block quotations, outermost first (see [`Block::quotation`]).
     quotations: Vec<u32>,
     table_cell: bool,
+    /// The open table and row (see [`Block::table`]), 0 outside.
+    table: u32,
+    table_row: u32,
     /// Inside a heading: whether it is the document's first H1 (the title), and its level.
     heading: Option<(bool, u8)>,
     seen_h1: bool,
@@ -110,12 +115,15 @@ impl State<'_> {
         let heading_level = self.heading.map_or(0, |(_, level)| level);
         let item_depth = self.item_depth;
         let quotation = self.quotation();
+        let (table, table_row) = (self.table, self.table_row);
         match &mut self.image {
             Some(image) => image,
             None => self.block.get_or_insert_with(|| Block {
                 heading_level,
                 list_depth: u8::try_from(item_depth).unwrap_or(u8::MAX),
                 quotation,
+                table,
+                table_row,
                 ..Block::new(scopes)
             }),
         }
@@ -218,7 +226,18 @@ impl State<'_> {
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Paragraph | Tag::FootnoteDefinition(_) | Tag::TableRow => self.flush(),
+            Tag::Paragraph | Tag::FootnoteDefinition(_) => self.flush(),
+            Tag::Table(_) => {
+                self.flush();
+                self.out.tables_opened += 1;
+                self.table = self.out.tables_opened;
+            }
+            // The head is a table's first row.
+            Tag::TableHead | Tag::TableRow => {
+                self.flush();
+                self.out.rows_opened += 1;
+                self.table_row = self.out.rows_opened;
+            }
             Tag::Item => {
                 self.flush();
                 self.item_depth += 1;
@@ -279,6 +298,11 @@ impl State<'_> {
             TagEnd::TableCell => {
                 self.flush();
                 self.table_cell = false;
+            }
+            TagEnd::Table => {
+                self.flush();
+                self.table = 0;
+                self.table_row = 0;
             }
             TagEnd::Image => {
                 if let Some(image) = self.image.take() {
@@ -454,6 +478,26 @@ mod tests {
         assert_eq!(
             &source[extracted.comments[0].source.clone()],
             "<!-- gzhlint-disable x -->"
+        );
+    }
+
+    #[test]
+    fn table_cells_know_their_table_and_row() {
+        let source =
+            "前文\n\n| 甲 | 乙 |\n|---|---|\n| 丙 | 丁 |\n\n中间\n\n| 戊 |\n|---|\n| 己 |\n";
+        let extracted = extract_markdown(source);
+        assert_eq!(
+            table_places(&extracted),
+            [
+                ("前文", 0, 0),
+                ("甲", 1, 1),
+                ("乙", 1, 1),
+                ("丙", 1, 2),
+                ("丁", 1, 2),
+                ("中间", 0, 0),
+                ("戊", 2, 3),
+                ("己", 2, 4),
+            ]
         );
     }
 }

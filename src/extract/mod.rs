@@ -45,6 +45,11 @@ pub struct Block {
     /// one, or not known): all blocks of a quotation are read the same way (see
     /// [`Extracted::push`]).
     pub quotation: u32,
+    /// The table the block is in, innermost, and its row (both numbered from 1 per document; 0
+    /// outside tables): a table is read row by row, the way its explanations are written
+    /// (| 话术 | 真相 |), see `lint`.
+    pub table: u32,
+    pub table_row: u32,
 }
 
 fn opens_with_quotation_mark(text: &str) -> bool {
@@ -155,6 +160,9 @@ pub struct Extracted {
     quotations: Vec<(u32, bool)>,
     /// Block quotations numbered so far (see [`Block::quotation`]).
     pub(crate) quotations_opened: u32,
+    /// Tables and table rows numbered so far (see [`Block::table`]).
+    pub(crate) tables_opened: u32,
+    pub(crate) rows_opened: u32,
 }
 
 impl Extracted {
@@ -261,5 +269,14 @@ pub(crate) mod test_support {
 
     pub fn texts(extracted: &Extracted) -> Vec<&str> {
         extracted.blocks.iter().map(|b| b.text.as_str()).collect()
+    }
+
+    /// (text, table, row) of every block.
+    pub fn table_places(extracted: &Extracted) -> Vec<(&str, u32, u32)> {
+        extracted
+            .blocks
+            .iter()
+            .map(|b| (b.text.as_str(), b.table, b.table_row))
+            .collect()
     }
 }

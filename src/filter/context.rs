@@ -84,16 +84,56 @@ pub fn section_frames(text: &str, matches: &BlockMatches, into: &mut Vec<u32>) {
         matches
             .context
             .iter()
+            .filter(|hit| hit.role == Role::SectionFrame && !negated(text, &hit.range))
+            .map(|hit| hit.rule),
+    );
+    into.sort_unstable();
+    into.dedup();
+}
+
+/// Adds to `into` (kept sorted) the rules a table cell frames for the other cells of its row
+/// (and, in a table's first row, for the whole table): its `unless`, `unless_after` and
+/// section frames, wherever they stand in the cell — a table puts its verdict in a column of
+/// its own (| 稳赚不赔 | 违反监管规定的承诺 |, | 骗子怎么说 | 真相 |). Not a negated frame (as
+/// for section frames), one a `not_frames` phrase voids, a quotation mark (it frames only
+/// its own quotation), or the frames of a rule that wants them close to the hit
+/// (`frame_within`).
+pub fn cell_frames(rules: &RuleSet, text: &str, matches: &BlockMatches, into: &mut Vec<u32>) {
+    let voided = |frame: &ContextHit| {
+        matches.context.iter().any(|v| {
+            v.rule == frame.rule
+                && v.role == Role::NotFrame
+                && v.range.start <= frame.range.start
+                && frame.range.end <= v.range.end
+        })
+    };
+    into.extend(
+        matches
+            .context
+            .iter()
             .filter(|hit| {
-                hit.role == Role::SectionFrame
-                    && !NEGATORS
-                        .iter()
-                        .any(|negator| text[..hit.range.start].ends_with(negator))
+                matches!(
+                    hit.role,
+                    Role::Unless | Role::UnlessAfter | Role::SectionFrame
+                ) && rules.conditions[hit.rule as usize].frame_within.is_none()
+                    && !negated(text, &hit.range)
+                    && !is_quotation_mark(&text[hit.range.clone()])
+                    && !voided(hit)
             })
             .map(|hit| hit.rule),
     );
     into.sort_unstable();
     into.dedup();
+}
+
+fn negated(text: &str, frame: &Range<usize>) -> bool {
+    NEGATORS
+        .iter()
+        .any(|negator| text[..frame.start].ends_with(negator))
+}
+
+fn is_quotation_mark(text: &str) -> bool {
+    matches!(text, "“" | "”" | "‘" | "’" | "「" | "」" | "『" | "』")
 }
 
 /// The rules whose section frames hold at the current block: the title's, and those of the
@@ -149,8 +189,8 @@ impl SectionFrames {
 }
 
 /// Filters one view's matches over a block into accepted findings, leftmost-longest per rule.
-/// `framed` lists (sorted) the rules whose section frames occur in the document's title or in
-/// the heading of the block's section.
+/// `framed` lists (sorted) the rules framed for the whole block: by section frames in the
+/// document's title or the heading of the block's section, or by a table's other cells.
 pub fn accept(
     rules: &RuleSet,
     block: &Block,
@@ -197,7 +237,7 @@ pub fn accept(
         {
             continue;
         }
-        if conditions.has_section_frames && framed.binary_search(&candidate.rule).is_ok() {
+        if framed.binary_search(&candidate.rule).is_ok() {
             continue;
         }
         if conditions
@@ -789,5 +829,58 @@ allow_patterns = ['{scope}第一(次|个|批|季度)']
             hits(closing, "押大小、百家乐都有，赢了随时提现”这类话术"),
             0
         );
+    }
+
+    #[test]
+    fn a_table_row_reads_as_one_statement_and_its_head_frames_the_table() {
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
+id = "finance.guarantee"
+category = "finance"
+severity = "ban"
+phrases = ["稳赚不赔", "保本保息"]
+unless = ["警惕"]
+unless_after = ["违规", "骗局"]
+[[rule]]
+id = "finance.close_frame"
+category = "finance"
+severity = "ban"
+phrases = ["高额返利"]
+unless_after = ["违规"]
+frame_within = 2
+"#,
+        );
+        let ids = |markdown: &str| rule_ids(&rules, markdown);
+        // A verdict in another cell of the row frames the claim, in either order.
+        assert_eq!(
+            ids("| 话术 | 实质 |\n|---|---|\n| 稳赚不赔 | 违规承诺 |\n| 警惕 | 保本保息 |\n"),
+            Vec::<String>::new()
+        );
+        // Only its own row: the next row's claim stands.
+        assert_eq!(
+            ids("| 产品 | 说明 |\n|---|---|\n| 稳赚不赔 | 违规承诺 |\n| 理财A | 保本保息 |\n"),
+            ["finance.guarantee"]
+        );
+        // The head frames every row.
+        assert_eq!(
+            ids("| 骗局话术 | 出现场景 |\n|---|---|\n| 稳赚不赔 | 理财群 |\n| 保本保息 | 养老项目 |\n"),
+            Vec::<String>::new()
+        );
+        // A negated frame frames nothing (这不是骗局 is how a scam ad talks), and a frame that
+        // must stand close to its hit does not reach across cells.
+        assert_eq!(
+            ids("| 产品 | 说明 |\n|---|---|\n| 稳赚不赔 | 这不是骗局 |\n| 高额返利 | 违规 |\n"),
+            ["finance.guarantee", "finance.close_frame"]
+        );
+        // The same in HTML, where a cell may hold several paragraphs.
+        let html = "<table><tr><th>话术</th><th>实质</th></tr>\
+                    <tr><td><p>稳赚不赔</p></td><td><p>说法一</p><p>都是骗局</p></td></tr>\
+                    <tr><td>理财A</td><td>保本保息</td></tr></table>";
+        let extracted = crate::extract::extract(html, crate::extract::Format::Html);
+        let found: Vec<String> = crate::lint::lint_blocks(&rules, html, &extracted.blocks)
+            .iter()
+            .map(|d| html[d.span.clone()].to_string())
+            .collect();
+        assert_eq!(found, ["保本保息"]);
     }
 }
