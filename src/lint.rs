@@ -260,11 +260,7 @@ type Views = Vec<(Rc<Normalized>, BlockMatches)>;
 
 /// A block normalized once per view the rules use, and matched by each automaton (a view's
 /// rules may be spread over several: built-in packs and user packs).
-fn match_views(
-    rules: &RuleSet,
-    block: &Block,
-    wanted: ContextWanted,
-) -> Views {
+fn match_views(rules: &RuleSet, block: &Block, wanted: ContextWanted) -> Views {
     let plain = Rc::new(normalize(&block.text, View::default()));
     let digits =
         rules

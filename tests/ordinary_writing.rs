@@ -1,5 +1,6 @@
-//! Ordinary sentences (and tables) that share words with violations (转发, 下载, 保, 办理, 转运, 粉) must get
-//! no diagnostic of any level. Each line guards a phrasing a rule once flagged, or could.
+//! Ordinary sentences (and tables) that share words with violations (转发, 下载, 保, 办理, 转运,
+//! 粉) must get no diagnostic of any level. Each line guards a phrasing a rule once flagged, or
+//! could.
 
 use gzhlint::extract::Format;
 use gzhlint::lint::lint_bytes;
