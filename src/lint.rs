@@ -2,11 +2,11 @@
 //! diagnostics. I/O-free: callers hand in bytes or text.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use crate::diagnostic::{sort_diagnostics, Diagnostic, LineIndex};
-use crate::extract::{extract, Block, Extracted, Format, Scope};
+use crate::extract::{extract, Block, Extracted, Format, Scope, TablePlace};
 use crate::filter::context::{accept, cell_frames, section_frames, SectionFrames};
 use crate::filter::overlap::merge_overlapping;
 use crate::matching::{match_block, BlockMatches, ContextWanted};
@@ -58,7 +58,7 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
         }
     }
     let mut sections = SectionFrames::new(document_frames);
-    let mut tables = TableFrames::new(rules, blocks);
+    let mut tables = TableFrames::new(blocks);
     // The section frames of a paragraph that introduces a list (平台禁止以下玩法：) hold for
     // the list's items, the way a heading's hold for its section; those of an item that
     // introduces a nested list, for that list's items. Open lead-ins, outermost first.
@@ -71,9 +71,9 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
         } else {
             ContextWanted::ForCandidates
         };
-        let views = tables
-            .take_views(index)
-            .unwrap_or_else(|| match_views(rules, block, wanted));
+        let (views, by_table) = tables
+            .take(rules, blocks, index)
+            .unwrap_or_else(|| (match_views(rules, block, wanted), Vec::new()));
         if uses_sections {
             sections.enter(block, |frames| {
                 if !sensational(rules, block, &views) {
@@ -91,13 +91,12 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
         for lead_in in lead_ins.iter().filter(|lead_in| lead_in.quoted == quoted) {
             framed.to_mut().extend(&lead_in.frames);
         }
-        let by_table = tables.framed(index);
-        if !by_table.is_empty() {
-            framed.to_mut().extend(by_table);
-        }
         if let Cow::Owned(framed) = &mut framed {
             framed.sort_unstable();
             framed.dedup();
+        }
+        if !by_table.is_empty() {
+            framed = Cow::Owned(merge_sorted(framed.iter().copied(), &by_table));
         }
         let framed = framed.as_ref();
         if uses_sections && introduces_list(block) {
@@ -140,84 +139,125 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
     diagnostics
 }
 
-/// Frames across tables: a table row is read as one statement, so each cell's frames
-/// ([`cell_frames`]) hold for the other cells of its row, and a table's first row (its head)
-/// frames every cell. Cells are matched up front for every context term, and those matches
-/// are kept for the cells' own turn.
+/// Frames across tables (README): a table row reads as one statement, so the frames of a
+/// row's short cells ([`cell_frames`]) hold for its other cells, and those of a table's first
+/// row (its head) for every cell of the table. A row's blocks are matched, for every context
+/// term, when the first of them is reached, and kept only until their own turn: memory holds
+/// one row (or a few, around a nested table), whatever the table's size.
 struct TableFrames {
-    /// Per block (empty when the document has no table): its views, for a table cell.
-    views: Vec<Option<Views>>,
-    /// Per block: the rules other cells frame for it, sorted.
-    framed: Vec<Vec<u32>>,
+    /// (row, block) of every block in a table cell, sorted.
+    cells: Vec<(u32, usize)>,
+    /// The frames of each table's first row, by table, once read.
+    heads: HashMap<u32, Vec<u32>>,
+    /// Blocks of rows being read: their views and the rules other cells frame for them.
+    open: HashMap<usize, (Views, Vec<u32>)>,
 }
 
+/// Longest cell, in characters, whose frames hold for the rest of its row: a data table's
+/// cells are a phrase or a sentence; a layout table's hold whole paragraphs, which frame
+/// only themselves.
+const MAX_FRAMING_CELL: usize = 80;
+
 impl TableFrames {
-    fn new(rules: &RuleSet, blocks: &[Block]) -> TableFrames {
-        if blocks.iter().all(|block| block.table_row == 0) {
-            return TableFrames {
-                views: Vec::new(),
-                framed: Vec::new(),
-            };
+    fn new(blocks: &[Block]) -> TableFrames {
+        let mut cells: Vec<(u32, usize)> = blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, block)| block.table.cell != 0)
+            .map(|(index, block)| (block.table.row, index))
+            .collect();
+        cells.sort_unstable();
+        TableFrames {
+            cells,
+            heads: HashMap::new(),
+            open: HashMap::new(),
         }
-        let mut views = vec![None; blocks.len()];
-        let mut own = vec![Vec::new(); blocks.len()];
-        // (table, row) → its cells' blocks, rows in document order.
-        let mut rows: BTreeMap<(u32, u32), Vec<usize>> = BTreeMap::new();
-        for (index, block) in blocks.iter().enumerate() {
-            if block.table_row == 0 {
-                continue;
-            }
-            let cell = match_views(rules, block, ContextWanted::All);
-            for (normalized, matches) in &cell {
-                cell_frames(rules, &normalized.text, matches, &mut own[index]);
-            }
-            views[index] = Some(cell);
-            rows.entry((block.table, block.table_row))
-                .or_default()
-                .push(index);
-        }
-        let mut framed = vec![Vec::new(); blocks.len()];
-        let mut head: Option<(u32, Vec<u32>)> = None;
-        for (&(table, _), cells) in &rows {
-            // How many of the row's cells frame each rule: a cell is framed by a rule that
-            // another cell frames.
-            let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
-            for &cell in cells {
-                for &rule in &own[cell] {
-                    *counts.entry(rule).or_default() += 1;
-                }
-            }
-            let first_row = head.as_ref().is_none_or(|(t, _)| *t != table);
-            if first_row {
-                head = Some((table, counts.keys().copied().collect()));
-            }
-            for &cell in cells {
-                let mine = &own[cell];
-                let by_row = counts
-                    .iter()
-                    .filter(|&(rule, &n)| n > usize::from(mine.binary_search(rule).is_ok()))
-                    .map(|(&rule, _)| rule);
-                let framed = &mut framed[cell];
-                framed.extend(by_row);
-                if let Some((_, head_frames)) = head.as_ref().filter(|_| !first_row) {
-                    framed.extend(head_frames);
-                }
-                framed.sort_unstable();
-                framed.dedup();
-            }
-        }
-        TableFrames { views, framed }
     }
 
-    /// A table cell's views, matched when the frames were read.
-    fn take_views(&mut self, block: usize) -> Option<Views> {
-        self.views.get_mut(block).and_then(Option::take)
+    /// A table cell's views and the rules framed for it by other cells; `None` outside tables.
+    fn take(
+        &mut self,
+        rules: &RuleSet,
+        blocks: &[Block],
+        index: usize,
+    ) -> Option<(Views, Vec<u32>)> {
+        let place = blocks[index].table;
+        if place.cell == 0 {
+            return None;
+        }
+        if !self.open.contains_key(&index) {
+            self.read_row(rules, blocks, place);
+        }
+        self.open.remove(&index)
     }
 
-    /// The rules other cells frame for `block`, sorted.
-    fn framed(&self, block: usize) -> &[u32] {
-        self.framed.get(block).map_or(&[], Vec::as_slice)
+    fn read_row(&mut self, rules: &RuleSet, blocks: &[Block], place: TablePlace) {
+        let first = self.cells.partition_point(|&(row, _)| row < place.row);
+        let end = first + self.cells[first..].partition_point(|&(row, _)| row == place.row);
+        let row: Vec<usize> = self.cells[first..end].iter().map(|&(_, b)| b).collect();
+        // Each cell's size and frames, over all of its blocks.
+        let mut cells: BTreeMap<u32, (usize, Vec<u32>)> = BTreeMap::new();
+        let mut views = Vec::with_capacity(row.len());
+        for &index in &row {
+            let block = &blocks[index];
+            let matched = match_views(rules, block, ContextWanted::All);
+            let (chars, frames) = cells.entry(block.table.cell).or_default();
+            *chars += block.text.chars().count();
+            for (normalized, matches) in &matched {
+                cell_frames(rules, &normalized.text, matches, frames);
+            }
+            views.push(matched);
+        }
+        cells.retain(|_, (chars, _)| *chars <= MAX_FRAMING_CELL);
+        let first_row = !self.heads.contains_key(&place.table);
+        if first_row {
+            let mut head: Vec<u32> = cells.values().flat_map(|(_, f)| f).copied().collect();
+            head.sort_unstable();
+            head.dedup();
+            self.heads.insert(place.table, head);
+        }
+        let head = if first_row {
+            &[][..]
+        } else {
+            self.heads[&place.table].as_slice()
+        };
+        // How many framing cells frame each rule: another cell frames it when that count is
+        // more than the block's own cell's share (linear in a row of thousands of cells).
+        let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+        for (_, frames) in cells.values() {
+            for &rule in frames {
+                *counts.entry(rule).or_default() += 1;
+            }
+        }
+        let no_frames = Vec::new();
+        for (index, matched) in row.into_iter().zip(views) {
+            let own = cells
+                .get(&blocks[index].table.cell)
+                .map_or(&no_frames, |(_, frames)| frames);
+            let by_row = counts
+                .iter()
+                .filter(|&(rule, &n)| n > usize::from(own.binary_search(rule).is_ok()))
+                .map(|(&rule, _)| rule);
+            self.open
+                .insert(index, (matched, merge_sorted(by_row, head)));
+        }
     }
+}
+
+/// The union of two sorted lists of rules, sorted (a table's head frames are merged into
+/// every cell's: sorting each copy cost more than the rest of reading a large table).
+fn merge_sorted(a: impl Iterator<Item = u32>, b: &[u32]) -> Vec<u32> {
+    let mut merged = Vec::with_capacity(b.len());
+    let mut b = b.iter().copied().peekable();
+    for rule in a {
+        while let Some(earlier) = b.next_if(|&other| other < rule) {
+            merged.push(earlier);
+        }
+        b.next_if_eq(&rule);
+        merged.push(rule);
+    }
+    merged.extend(b);
+    merged
 }
 
 /// The section frames of a block that introduces a list, for the items of that list.

@@ -15,7 +15,7 @@ use html5gum::{
     Tokenizer,
 };
 
-use super::{Block, Comment, Extracted, Scope, ScopeSet};
+use super::{Block, Comment, Extracted, Scope, ScopeSet, TablePlace};
 
 pub fn extract_html(source: &str) -> Extracted {
     let mut extracted = Extracted::default();
@@ -46,8 +46,7 @@ pub(crate) fn extract_html_fragment(
         context,
         quotation,
         quotations_opened: out.quotations_opened,
-        tables_opened: out.tables_opened,
-        rows_opened: out.rows_opened,
+        tables_numbered: out.tables_numbered,
         stack: Vec::new(),
         block: None,
         blocks: Vec::new(),
@@ -75,8 +74,7 @@ pub(crate) fn extract_html_fragment(
     }
     walker.flush();
     out.quotations_opened = walker.quotations_opened;
-    out.tables_opened = walker.tables_opened;
-    out.rows_opened = walker.rows_opened;
+    out.tables_numbered = walker.tables_numbered;
     let content_root_seen = walker.content_root_seen;
     out.comments.extend(walker.comments);
     // The visible title comes first, so that when <title> and og:title repeat it, the finding
@@ -140,9 +138,8 @@ struct Open {
     content_root: bool,
     /// A `<blockquote>`'s number (see [`Block::quotation`]); 0 for other elements.
     quotation: u32,
-    /// A `<table>`'s number and a `<tr>`'s (see [`Block::table`]); 0 for other elements.
-    table: u32,
-    table_row: u32,
+    /// A `<table>`'s number, a `<tr>`'s or a cell's (see [`Block::table`]); zero otherwise.
+    table: TablePlace,
 }
 
 struct Walker<'a> {
@@ -152,8 +149,7 @@ struct Walker<'a> {
     /// The number of the block quotation around the fragment (0 if none).
     quotation: u32,
     quotations_opened: u32,
-    tables_opened: u32,
-    rows_opened: u32,
+    tables_numbered: TablePlace,
     stack: Vec<Open>,
     block: Option<(Block, bool)>,
     blocks: Vec<(Block, bool)>,
@@ -336,17 +332,30 @@ impl Walker<'_> {
         } else {
             0
         };
-        let table = if name == "table" {
-            self.tables_opened += 1;
-            self.tables_opened
-        } else {
-            0
-        };
-        let table_row = if name == "tr" {
-            self.rows_opened += 1;
-            self.rows_opened
-        } else {
-            0
+        let numbered = &mut self.tables_numbered;
+        let table = match name.as_str() {
+            "table" => {
+                numbered.table += 1;
+                TablePlace {
+                    table: numbered.table,
+                    ..TablePlace::default()
+                }
+            }
+            "tr" => {
+                numbered.row += 1;
+                TablePlace {
+                    row: numbered.row,
+                    ..TablePlace::default()
+                }
+            }
+            "td" | "th" => {
+                numbered.cell += 1;
+                TablePlace {
+                    cell: numbered.cell,
+                    ..TablePlace::default()
+                }
+            }
+            _ => TablePlace::default(),
         };
         self.stack.push(Open {
             // The platform's own pages ship the article body as `#js_content` hidden
@@ -358,7 +367,6 @@ impl Walker<'_> {
             content_root,
             quotation,
             table,
-            table_row,
             name,
         });
     }
@@ -500,8 +508,11 @@ impl Walker<'_> {
                 )
                 .unwrap_or(u8::MAX),
                 quotation: self.quotation(),
-                table: self.innermost(|open| open.table),
-                table_row: self.innermost(|open| open.table_row),
+                table: TablePlace {
+                    table: self.innermost(|open| open.table.table),
+                    row: self.innermost(|open| open.table.row),
+                    cell: self.innermost(|open| open.table.cell),
+                },
                 ..Block::new(scopes)
             };
             self.block = Some((block, self.in_content_root()));
@@ -712,7 +723,7 @@ mod tests {
     }
 
     #[test]
-    fn table_cells_know_their_table_and_row() {
+    fn table_cells_know_their_table_row_and_cell() {
         let source = "<p>前文</p><table><thead><tr><th>甲</th><th>乙</th></tr></thead>\
                       <tr><td><p>丙</p><p>丙二</p></td><td>丁\
                       <table><tr><td>内</td></tr></table></td></tr></table><p>后文</p>";
@@ -720,14 +731,14 @@ mod tests {
         assert_eq!(
             table_places(&extracted),
             [
-                ("前文", 0, 0),
-                ("甲", 1, 1),
-                ("乙", 1, 1),
-                ("丙", 1, 2),
-                ("丙二", 1, 2),
-                ("丁", 1, 2),
-                ("内", 2, 3),
-                ("后文", 0, 0),
+                ("前文", 0, 0, 0),
+                ("甲", 1, 1, 1),
+                ("乙", 1, 1, 2),
+                ("丙", 1, 2, 3),
+                ("丙二", 1, 2, 3),
+                ("丁", 1, 2, 4),
+                ("内", 2, 3, 5),
+                ("后文", 0, 0, 0),
             ]
         );
     }

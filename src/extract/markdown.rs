@@ -11,7 +11,7 @@ use pulldown_cmark::{
 };
 
 use super::html::extract_html_fragment;
-use super::{Block, Comment, Extracted, Scope, ScopeSet, PLACEHOLDER};
+use super::{Block, Comment, Extracted, Scope, ScopeSet, TablePlace, PLACEHOLDER};
 
 pub fn extract_markdown(source: &str) -> Extracted {
     let options = Options::ENABLE_TABLES
@@ -28,8 +28,7 @@ pub fn extract_markdown(source: &str) -> Extracted {
         pending_soft_break: None,
         quotations: Vec::new(),
         table_cell: false,
-        table: 0,
-        table_row: 0,
+        table: TablePlace::default(),
         heading: None,
         seen_h1: false,
         link_depth: 0,
@@ -61,9 +60,8 @@ struct State<'a> {
     /// The numbers of the open block quotations, outermost first (see [`Block::quotation`]).
     quotations: Vec<u32>,
     table_cell: bool,
-    /// The open table and row (see [`Block::table`]), 0 outside.
-    table: u32,
-    table_row: u32,
+    /// The open table, row and cell (see [`Block::table`]).
+    table: TablePlace,
     /// Inside a heading: whether it is the document's first H1 (the title), and its level.
     heading: Option<(bool, u8)>,
     seen_h1: bool,
@@ -115,7 +113,7 @@ impl State<'_> {
         let heading_level = self.heading.map_or(0, |(_, level)| level);
         let item_depth = self.item_depth;
         let quotation = self.quotation();
-        let (table, table_row) = (self.table, self.table_row);
+        let table = self.table;
         match &mut self.image {
             Some(image) => image,
             None => self.block.get_or_insert_with(|| Block {
@@ -123,7 +121,6 @@ impl State<'_> {
                 list_depth: u8::try_from(item_depth).unwrap_or(u8::MAX),
                 quotation,
                 table,
-                table_row,
                 ..Block::new(scopes)
             }),
         }
@@ -229,14 +226,14 @@ impl State<'_> {
             Tag::Paragraph | Tag::FootnoteDefinition(_) => self.flush(),
             Tag::Table(_) => {
                 self.flush();
-                self.out.tables_opened += 1;
-                self.table = self.out.tables_opened;
+                self.out.tables_numbered.table += 1;
+                self.table.table = self.out.tables_numbered.table;
             }
             // The head is a table's first row.
             Tag::TableHead | Tag::TableRow => {
                 self.flush();
-                self.out.rows_opened += 1;
-                self.table_row = self.out.rows_opened;
+                self.out.tables_numbered.row += 1;
+                self.table.row = self.out.tables_numbered.row;
             }
             Tag::Item => {
                 self.flush();
@@ -256,6 +253,8 @@ impl State<'_> {
             Tag::TableCell => {
                 self.flush();
                 self.table_cell = true;
+                self.out.tables_numbered.cell += 1;
+                self.table.cell = self.out.tables_numbered.cell;
             }
             Tag::CodeBlock(_) => {
                 self.flush();
@@ -298,11 +297,11 @@ impl State<'_> {
             TagEnd::TableCell => {
                 self.flush();
                 self.table_cell = false;
+                self.table.cell = 0;
             }
             TagEnd::Table => {
                 self.flush();
-                self.table = 0;
-                self.table_row = 0;
+                self.table = TablePlace::default();
             }
             TagEnd::Image => {
                 if let Some(image) = self.image.take() {
@@ -482,21 +481,21 @@ mod tests {
     }
 
     #[test]
-    fn table_cells_know_their_table_and_row() {
+    fn table_cells_know_their_table_row_and_cell() {
         let source =
             "前文\n\n| 甲 | 乙 |\n|---|---|\n| 丙 | 丁 |\n\n中间\n\n| 戊 |\n|---|\n| 己 |\n";
         let extracted = extract_markdown(source);
         assert_eq!(
             table_places(&extracted),
             [
-                ("前文", 0, 0),
-                ("甲", 1, 1),
-                ("乙", 1, 1),
-                ("丙", 1, 2),
-                ("丁", 1, 2),
-                ("中间", 0, 0),
-                ("戊", 2, 3),
-                ("己", 2, 4),
+                ("前文", 0, 0, 0),
+                ("甲", 1, 1, 1),
+                ("乙", 1, 1, 2),
+                ("丙", 1, 2, 3),
+                ("丁", 1, 2, 4),
+                ("中间", 0, 0, 0),
+                ("戊", 2, 3, 5),
+                ("己", 2, 4, 6),
             ]
         );
     }

@@ -45,11 +45,17 @@ pub struct Block {
     /// one, or not known): all blocks of a quotation are read the same way (see
     /// [`Extracted::push`]).
     pub quotation: u32,
-    /// The table the block is in, innermost, and its row (both numbered from 1 per document; 0
-    /// outside tables): a table is read row by row, the way its explanations are written
-    /// (| 话术 | 真相 |), see `lint`.
+    /// Where in a table the block is (innermost table; all zero outside tables): a table is
+    /// read row by row, the way its explanations are written (| 话术 | 真相 |), see `lint`.
+    pub table: TablePlace,
+}
+
+/// A table, row and cell, each numbered from 1 per document (0: none).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TablePlace {
     pub table: u32,
-    pub table_row: u32,
+    pub row: u32,
+    pub cell: u32,
 }
 
 fn opens_with_quotation_mark(text: &str) -> bool {
@@ -160,9 +166,8 @@ pub struct Extracted {
     quotations: Vec<(u32, bool)>,
     /// Block quotations numbered so far (see [`Block::quotation`]).
     pub(crate) quotations_opened: u32,
-    /// Tables and table rows numbered so far (see [`Block::table`]).
-    pub(crate) tables_opened: u32,
-    pub(crate) rows_opened: u32,
+    /// The last table, row and cell numbers given (see [`Block::table`]).
+    pub(crate) tables_numbered: TablePlace,
 }
 
 impl Extracted {
@@ -271,12 +276,12 @@ pub(crate) mod test_support {
         extracted.blocks.iter().map(|b| b.text.as_str()).collect()
     }
 
-    /// (text, table, row) of every block.
-    pub fn table_places(extracted: &Extracted) -> Vec<(&str, u32, u32)> {
+    /// (text, table, row, cell) of every block.
+    pub fn table_places(extracted: &Extracted) -> Vec<(&str, u32, u32, u32)> {
         extracted
             .blocks
             .iter()
-            .map(|b| (b.text.as_str(), b.table, b.table_row))
+            .map(|b| (b.text.as_str(), b.table.table, b.table.row, b.table.cell))
             .collect()
     }
 }

@@ -99,10 +99,14 @@ pub fn section_frames(text: &str, matches: &BlockMatches, into: &mut Vec<u32>) {
 /// its own quotation), or the frames of a rule that wants them close to the hit
 /// (`frame_within`).
 pub fn cell_frames(rules: &RuleSet, text: &str, matches: &BlockMatches, into: &mut Vec<u32>) {
+    let not_frames: Vec<&ContextHit> = matches
+        .context
+        .iter()
+        .filter(|hit| hit.role == Role::NotFrame)
+        .collect();
     let voided = |frame: &ContextHit| {
-        matches.context.iter().any(|v| {
+        not_frames.iter().any(|v| {
             v.rule == frame.rule
-                && v.role == Role::NotFrame
                 && v.range.start <= frame.range.start
                 && frame.range.end <= v.range.end
         })
@@ -882,5 +886,18 @@ frame_within = 2
             .map(|d| html[d.span.clone()].to_string())
             .collect();
         assert_eq!(found, ["保本保息"]);
+        // Paragraphs of one cell do not frame each other, and a long cell (a layout table's
+        // paragraph) frames nothing beyond itself.
+        let long = "很长的一段正文".repeat(12);
+        let html = format!(
+            "<table><tr><td><p>说法一，都是骗局</p><p>稳赚不赔</p></td>\
+             <td><p>{long}，都是骗局</p></td><td>保本保息</td></tr></table>"
+        );
+        let extracted = crate::extract::extract(&html, crate::extract::Format::Html);
+        let found: Vec<String> = crate::lint::lint_blocks(&rules, &html, &extracted.blocks)
+            .iter()
+            .map(|d| html[d.span.clone()].to_string())
+            .collect();
+        assert_eq!(found, ["稳赚不赔"]);
     }
 }
