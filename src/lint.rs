@@ -71,9 +71,8 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
         } else {
             ContextWanted::ForCandidates
         };
-        let (views, by_table) = tables
-            .take(rules, blocks, index)
-            .unwrap_or_else(|| (match_views(rules, block, wanted), Vec::new()));
+        let views = match_views(rules, block, wanted);
+        let by_table = tables.framed(rules, blocks, index);
         if uses_sections {
             sections.enter(block, |frames| {
                 if !sensational(rules, block, &views) {
@@ -140,17 +139,31 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
 }
 
 /// Frames across tables (README): a table row reads as one statement, so the frames of a
-/// row's short cells ([`cell_frames`]) hold for its other cells, and those of a table's first
-/// row (its head) for every cell of the table. A row's blocks are matched, for every context
-/// term, when the first of them is reached, and kept only until their own turn: memory holds
-/// one row (or a few, around a nested table), whatever the table's size.
+/// row's short cells ([`cell_frames`]) hold for its other cells, and those of a table's head
+/// (its first row) for every cell of the table. A row's short cells are matched for every
+/// context term when its first block is reached; only their frames are kept, until the row's
+/// last block, and every block is matched again the usual way at its turn. Memory holds a few
+/// rule lists per open row, whatever the table's size.
 struct TableFrames {
     /// (row, block) of every block in a table cell, sorted.
     cells: Vec<(u32, usize)>,
-    /// The frames of each table's first row, by table, once read.
+    /// The frames of each table's head, by table, once read.
     heads: HashMap<u32, Vec<u32>>,
-    /// Blocks of rows being read: their views and the rules other cells frame for them.
-    open: HashMap<usize, (Views, Vec<u32>)>,
+    /// Rows being read, by row.
+    rows: HashMap<u32, RowFrames>,
+}
+
+struct RowFrames {
+    /// How many of the row's short cells frame each rule.
+    counts: BTreeMap<u32, usize>,
+    /// The frames of each short cell, by cell, as an index into `frame_sets`.
+    cells: BTreeMap<u32, usize>,
+    /// The distinct frame lists of the row's cells: a row of thousands of cells repeats a few.
+    frame_sets: Vec<Vec<u32>>,
+    /// The table head's frames, for a row that is not the head.
+    head: Vec<u32>,
+    /// Blocks of the row not yet reached.
+    left: usize,
 }
 
 /// Longest cell, in characters, whose frames hold for the rest of its row: a data table's
@@ -170,76 +183,90 @@ impl TableFrames {
         TableFrames {
             cells,
             heads: HashMap::new(),
-            open: HashMap::new(),
+            rows: HashMap::new(),
         }
     }
 
-    /// A table cell's views and the rules framed for it by other cells; `None` outside tables.
-    fn take(
-        &mut self,
-        rules: &RuleSet,
-        blocks: &[Block],
-        index: usize,
-    ) -> Option<(Views, Vec<u32>)> {
+    /// The rules other cells of its row, or its table's head, frame for `blocks[index]`,
+    /// sorted; none outside tables.
+    fn framed(&mut self, rules: &RuleSet, blocks: &[Block], index: usize) -> Vec<u32> {
         let place = blocks[index].table;
         if place.cell == 0 {
-            return None;
+            return Vec::new();
         }
-        if !self.open.contains_key(&index) {
-            self.read_row(rules, blocks, place);
+        if !self.rows.contains_key(&place.row) {
+            let row = self.read_row(rules, blocks, place);
+            self.rows.insert(place.row, row);
         }
-        self.open.remove(&index)
+        let Some(row) = self.rows.get_mut(&place.row) else {
+            return Vec::new();
+        };
+        let own = row
+            .cells
+            .get(&place.cell)
+            .map_or(&[][..], |&set| row.frame_sets[set].as_slice());
+        // Framed by another cell when more cells frame the rule than the block's own.
+        let by_row = row
+            .counts
+            .iter()
+            .filter(|&(rule, &n)| n > usize::from(own.binary_search(rule).is_ok()))
+            .map(|(&rule, _)| rule);
+        let framed = merge_sorted(by_row, &row.head);
+        row.left -= 1;
+        if row.left == 0 {
+            self.rows.remove(&place.row);
+        }
+        framed
     }
 
-    fn read_row(&mut self, rules: &RuleSet, blocks: &[Block], place: TablePlace) {
+    fn read_row(&mut self, rules: &RuleSet, blocks: &[Block], place: TablePlace) -> RowFrames {
         let first = self.cells.partition_point(|&(row, _)| row < place.row);
         let end = first + self.cells[first..].partition_point(|&(row, _)| row == place.row);
-        let row: Vec<usize> = self.cells[first..end].iter().map(|&(_, b)| b).collect();
-        // Each cell's size and frames, over all of its blocks.
-        let mut cells: BTreeMap<u32, (usize, Vec<u32>)> = BTreeMap::new();
-        let mut views = Vec::with_capacity(row.len());
-        for &index in &row {
+        let row = &self.cells[first..end];
+        let mut sizes: BTreeMap<u32, usize> = BTreeMap::new();
+        for &(_, index) in row {
             let block = &blocks[index];
-            let matched = match_views(rules, block, ContextWanted::All);
-            let (chars, frames) = cells.entry(block.table.cell).or_default();
-            *chars += block.text.chars().count();
-            for (normalized, matches) in &matched {
-                cell_frames(rules, &normalized.text, matches, frames);
-            }
-            views.push(matched);
+            *sizes.entry(block.table.cell).or_default() += block.text.chars().count();
         }
-        cells.retain(|_, (chars, _)| *chars <= MAX_FRAMING_CELL);
-        let first_row = !self.heads.contains_key(&place.table);
-        if first_row {
-            let mut head: Vec<u32> = cells.values().flat_map(|(_, f)| f).copied().collect();
-            head.sort_unstable();
-            head.dedup();
-            self.heads.insert(place.table, head);
-        }
-        let head = if first_row {
-            &[][..]
-        } else {
-            self.heads[&place.table].as_slice()
-        };
-        // How many framing cells frame each rule: another cell frames it when that count is
-        // more than the block's own cell's share (linear in a row of thousands of cells).
         let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
-        for (_, frames) in cells.values() {
-            for &rule in frames {
+        let mut frame_sets: Vec<Vec<u32>> = Vec::new();
+        let mut set_of: HashMap<Vec<u32>, usize> = HashMap::new();
+        let mut cells: BTreeMap<u32, usize> = BTreeMap::new();
+        // A cell's blocks are consecutive among its row's.
+        for cell in row.chunk_by(|a, b| blocks[a.1].table.cell == blocks[b.1].table.cell) {
+            let id = blocks[cell[0].1].table.cell;
+            if sizes[&id] > MAX_FRAMING_CELL {
+                continue;
+            }
+            let mut frames = Vec::new();
+            for &(_, index) in cell {
+                for (normalized, matches) in match_views(rules, &blocks[index], ContextWanted::All)
+                {
+                    cell_frames(rules, &normalized.text, &matches, &mut frames);
+                }
+            }
+            for &rule in &frames {
                 *counts.entry(rule).or_default() += 1;
             }
+            let set = *set_of.entry(frames).or_insert_with_key(|frames| {
+                frame_sets.push(frames.clone());
+                frame_sets.len() - 1
+            });
+            cells.insert(id, set);
         }
-        let no_frames = Vec::new();
-        for (index, matched) in row.into_iter().zip(views) {
-            let own = cells
-                .get(&blocks[index].table.cell)
-                .map_or(&no_frames, |(_, frames)| frames);
-            let by_row = counts
-                .iter()
-                .filter(|&(rule, &n)| n > usize::from(own.binary_search(rule).is_ok()))
-                .map(|(&rule, _)| rule);
-            self.open
-                .insert(index, (matched, merge_sorted(by_row, head)));
+        let head = if place.head {
+            self.heads
+                .insert(place.table, counts.keys().copied().collect());
+            Vec::new()
+        } else {
+            self.heads.get(&place.table).cloned().unwrap_or_default()
+        };
+        RowFrames {
+            counts,
+            cells,
+            frame_sets,
+            head,
+            left: row.len(),
         }
     }
 }

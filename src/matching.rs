@@ -187,12 +187,12 @@ fn match_with(
     if !candidate_rules.is_empty() || wanted != ContextWanted::ForCandidates {
         for (literal, range) in literals_found.iter() {
             for &ContextUse { rule, role } in matcher.context_uses.get(*literal as usize) {
-                let wanted = match wanted {
+                let keep = match wanted {
                     ContextWanted::ForCandidates => false,
                     ContextWanted::WithSectionFrames => role == Role::SectionFrame,
                     ContextWanted::All => true,
                 };
-                if wanted || candidate_rules.binary_search(&rule).is_ok() {
+                if keep || candidate_rules.binary_search(&rule).is_ok() {
                     found.context.push(ContextHit {
                         rule,
                         role,

@@ -6,7 +6,7 @@
 //! element stack, which is all block boundaries, skipped elements and scopes need.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -47,6 +47,7 @@ pub(crate) fn extract_html_fragment(
         quotation,
         quotations_opened: out.quotations_opened,
         tables_numbered: out.tables_numbered,
+        headed_tables: HashSet::new(),
         stack: Vec::new(),
         block: None,
         blocks: Vec::new(),
@@ -138,7 +139,7 @@ struct Open {
     content_root: bool,
     /// A `<blockquote>`'s number (see [`Block::quotation`]); 0 for other elements.
     quotation: u32,
-    /// A `<table>`'s number, a `<tr>`'s or a cell's (see [`Block::table`]); zero otherwise.
+    /// The table place of text inside the element (see [`Block::table`]).
     table: TablePlace,
 }
 
@@ -150,6 +151,8 @@ struct Walker<'a> {
     quotation: u32,
     quotations_opened: u32,
     tables_numbered: TablePlace,
+    /// Tables whose first row has been seen.
+    headed_tables: HashSet<u32>,
     stack: Vec<Open>,
     block: Option<(Block, bool)>,
     blocks: Vec<(Block, bool)>,
@@ -163,6 +166,40 @@ const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr",
 ];
+/// Elements whose start tag closes an open `<p>` (the HTML standard's list, less the rare ones).
+const P_CLOSERS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
+];
+/// An open `<p>` outside these is not closed by a block opening inside them.
+const P_SCOPE: &[&str] = &["table", "td", "th", "caption", "button", "html", "template"];
+
 /// Never text of the article: code, scripts, styles, embedded documents and form fields.
 const SKIPPED: &[&str] = &[
     "script", "style", "code", "pre", "kbd", "samp", "noscript", "template", "textarea", "svg",
@@ -287,6 +324,7 @@ impl Walker<'_> {
         if BLOCK_LEVEL.contains(&name.as_str()) {
             self.flush();
         }
+        self.close_implied(&name);
         let skipping = self.skipping();
         if !skipping {
             self.attribute_blocks(&name, tag);
@@ -332,31 +370,7 @@ impl Walker<'_> {
         } else {
             0
         };
-        let numbered = &mut self.tables_numbered;
-        let table = match name.as_str() {
-            "table" => {
-                numbered.table += 1;
-                TablePlace {
-                    table: numbered.table,
-                    ..TablePlace::default()
-                }
-            }
-            "tr" => {
-                numbered.row += 1;
-                TablePlace {
-                    row: numbered.row,
-                    ..TablePlace::default()
-                }
-            }
-            "td" | "th" => {
-                numbered.cell += 1;
-                TablePlace {
-                    cell: numbered.cell,
-                    ..TablePlace::default()
-                }
-            }
-            _ => TablePlace::default(),
-        };
+        let table = self.place_of(&name);
         self.stack.push(Open {
             // The platform's own pages ship the article body as `#js_content` hidden
             // (`visibility: hidden`, `opacity: 0`) and reveal it by script: whatever hides the
@@ -371,14 +385,74 @@ impl Walker<'_> {
         });
     }
 
-    /// The innermost open element's nonzero `number`, 0 if none has one.
-    fn innermost(&self, number: impl Fn(&Open) -> u32) -> u32 {
-        self.stack
+    /// Closes the elements an opening `name` ends without an end tag, as browsers do: a cell
+    /// ends the open cell of its row, a row the open row of its table, a list item the open
+    /// item of its list, and a block the open paragraph. Without it, a row of unclosed `<td>`
+    /// (valid HTML) nests every cell in the one before, and the stack grows with the row.
+    fn close_implied(&mut self, name: &str) {
+        let (closes, within): (&[&str], &[&str]) = match name {
+            "td" | "th" => (&["td", "th"], &["tr", "table"]),
+            "tr" => (&["tr"], &["table"]),
+            "li" => (&["li"], &["ul", "ol"]),
+            _ if P_CLOSERS.contains(&name) => (&["p"], P_SCOPE),
+            _ => return,
+        };
+        let open = self
+            .stack
             .iter()
-            .rev()
-            .map(number)
-            .find(|&n| n != 0)
-            .unwrap_or(0)
+            .rposition(|o| closes.contains(&o.name.as_str()) || within.contains(&o.name.as_str()));
+        if let Some(at) = open.filter(|&at| closes.contains(&self.stack[at].name.as_str())) {
+            self.end_tag_at(at);
+        }
+    }
+
+    /// The table place inside an element `name` opened here (see [`Block::table`]): a table
+    /// opens a new table, a row a new row of the table it is in (its head if the first), a cell
+    /// a new cell of its row — or, written without a `<tr>`, a row of its own. Rows and cells
+    /// outside any table are no place in a table.
+    fn place_of(&mut self, name: &str) -> TablePlace {
+        let around = self.table_place();
+        let numbered = &mut self.tables_numbered;
+        match name {
+            "table" => {
+                numbered.table += 1;
+                TablePlace {
+                    table: numbered.table,
+                    ..TablePlace::default()
+                }
+            }
+            "tr" if around.table != 0 => {
+                numbered.row += 1;
+                TablePlace {
+                    row: numbered.row,
+                    cell: 0,
+                    head: self.headed_tables.insert(around.table),
+                    ..around
+                }
+            }
+            "td" | "th" if around.table != 0 => {
+                let mut place = around;
+                if place.row == 0 {
+                    // Never a head: a cell without a row says nothing of the table's layout.
+                    numbered.row += 1;
+                    place.row = numbered.row;
+                    place.head = false;
+                }
+                numbered.cell += 1;
+                TablePlace {
+                    cell: numbered.cell,
+                    ..place
+                }
+            }
+            _ => around,
+        }
+    }
+
+    /// The table place of text here: the innermost open element's.
+    fn table_place(&self) -> TablePlace {
+        self.stack
+            .last()
+            .map_or_else(TablePlace::default, |open| open.table)
     }
 
     /// The number of the innermost block quotation open here, 0 outside quotes.
@@ -417,6 +491,7 @@ impl Walker<'_> {
             };
             let mut block = Block {
                 quotation: self.quotation(),
+                table: self.table_place().filter_cell(),
                 ..Block::new(scopes.union(self.context))
             };
             let text = String::from_utf8_lossy(&value.value);
@@ -467,13 +542,18 @@ impl Walker<'_> {
             self.flush();
         }
         if let Some(at) = self.stack.iter().rposition(|o| o.name == name) {
-            let closes_title = self.stack[at..]
-                .iter()
-                .any(|o| o.scope == Some(Scope::Title));
-            self.stack.truncate(at);
-            if closes_title {
-                self.flush();
-            }
+            self.end_tag_at(at);
+        }
+    }
+
+    /// Closes the open element at `at` of the stack and those inside it.
+    fn end_tag_at(&mut self, at: usize) {
+        let closes_title = self.stack[at..]
+            .iter()
+            .any(|o| o.scope == Some(Scope::Title));
+        self.stack.truncate(at);
+        if closes_title {
+            self.flush();
         }
     }
 
@@ -508,11 +588,7 @@ impl Walker<'_> {
                 )
                 .unwrap_or(u8::MAX),
                 quotation: self.quotation(),
-                table: TablePlace {
-                    table: self.innermost(|open| open.table.table),
-                    row: self.innermost(|open| open.table.row),
-                    cell: self.innermost(|open| open.table.cell),
-                },
+                table: self.table_place().filter_cell(),
                 ..Block::new(scopes)
             };
             self.block = Some((block, self.in_content_root()));
@@ -725,20 +801,28 @@ mod tests {
     #[test]
     fn table_cells_know_their_table_row_and_cell() {
         let source = "<p>前文</p><table><thead><tr><th>甲</th><th>乙</th></tr></thead>\
-                      <tr><td><p>丙</p><p>丙二</p></td><td>丁\
-                      <table><tr><td>内</td></tr></table></td></tr></table><p>后文</p>";
+                      <tr><td><p>丙</p><img alt=\"图\" src=\"x\"><p>丙二</p></td><td>丁\
+                      <table><tr><td>内</td></tr></table></td></tr></table><p>后文</p>\
+                      <table><td>无行一</td><td>无行二</td></table><td>表外</td><tr><td>行外</td></tr>";
         let extracted = extract_html(source);
         assert_eq!(
             table_places(&extracted),
             [
-                ("前文", 0, 0, 0),
-                ("甲", 1, 1, 1),
-                ("乙", 1, 1, 2),
-                ("丙", 1, 2, 3),
-                ("丙二", 1, 2, 3),
-                ("丁", 1, 2, 4),
-                ("内", 2, 3, 5),
-                ("后文", 0, 0, 0),
+                ("前文", 0, 0, 0, false),
+                ("甲", 1, 1, 1, true),
+                ("乙", 1, 1, 2, true),
+                ("丙", 1, 2, 3, false),
+                ("图", 1, 2, 3, false),
+                ("丙二", 1, 2, 3, false),
+                ("丁", 1, 2, 4, false),
+                ("内", 2, 3, 5, true),
+                ("后文", 0, 0, 0, false),
+                // A cell without a row is a row of its own, and no head.
+                ("无行一", 3, 4, 6, false),
+                ("无行二", 3, 5, 7, false),
+                // Cells and rows outside a table are no place in one.
+                ("表外", 0, 0, 0, false),
+                ("行外", 0, 0, 0, false),
             ]
         );
     }

@@ -27,7 +27,6 @@ pub fn extract_markdown(source: &str) -> Extracted {
         image: None,
         pending_soft_break: None,
         quotations: Vec::new(),
-        table_cell: false,
         table: TablePlace::default(),
         heading: None,
         seen_h1: false,
@@ -59,7 +58,6 @@ struct State<'a> {
     pending_soft_break: Option<Range<usize>>,
     /// The numbers of the open block quotations, outermost first (see [`Block::quotation`]).
     quotations: Vec<u32>,
-    table_cell: bool,
     /// The open table, row and cell (see [`Block::table`]).
     table: TablePlace,
     /// Inside a heading: whether it is the document's first H1 (the title), and its level.
@@ -80,7 +78,7 @@ impl State<'_> {
         if !self.quotations.is_empty() {
             scopes = scopes.with(Scope::Quote);
         }
-        if self.table_cell {
+        if self.table.cell != 0 {
             scopes = scopes.with(Scope::Table);
         }
         scopes
@@ -113,7 +111,7 @@ impl State<'_> {
         let heading_level = self.heading.map_or(0, |(_, level)| level);
         let item_depth = self.item_depth;
         let quotation = self.quotation();
-        let table = self.table;
+        let table = self.table.filter_cell();
         match &mut self.image {
             Some(image) => image,
             None => self.block.get_or_insert_with(|| Block {
@@ -234,6 +232,7 @@ impl State<'_> {
                 self.flush();
                 self.out.tables_numbered.row += 1;
                 self.table.row = self.out.tables_numbered.row;
+                self.table.head = matches!(tag, Tag::TableHead);
             }
             Tag::Item => {
                 self.flush();
@@ -252,7 +251,6 @@ impl State<'_> {
             }
             Tag::TableCell => {
                 self.flush();
-                self.table_cell = true;
                 self.out.tables_numbered.cell += 1;
                 self.table.cell = self.out.tables_numbered.cell;
             }
@@ -268,6 +266,7 @@ impl State<'_> {
                 }
                 self.image = Some(Block {
                     quotation: self.quotation(),
+                    table: self.table.filter_cell(),
                     ..Block::new(scopes)
                 });
             }
@@ -296,7 +295,6 @@ impl State<'_> {
             }
             TagEnd::TableCell => {
                 self.flush();
-                self.table_cell = false;
                 self.table.cell = 0;
             }
             TagEnd::Table => {
@@ -482,20 +480,19 @@ mod tests {
 
     #[test]
     fn table_cells_know_their_table_row_and_cell() {
-        let source =
-            "前文\n\n| 甲 | 乙 |\n|---|---|\n| 丙 | 丁 |\n\n中间\n\n| 戊 |\n|---|\n| 己 |\n";
+        let source = "前文\n\n| 甲 | 乙 |\n|---|---|\n| 丙 | 丁 |\n\n中间\n\n|  |\n|---|\n| ![己](a.png) |\n";
         let extracted = extract_markdown(source);
         assert_eq!(
             table_places(&extracted),
             [
-                ("前文", 0, 0, 0),
-                ("甲", 1, 1, 1),
-                ("乙", 1, 1, 2),
-                ("丙", 1, 2, 3),
-                ("丁", 1, 2, 4),
-                ("中间", 0, 0, 0),
-                ("戊", 2, 3, 5),
-                ("己", 2, 4, 6),
+                ("前文", 0, 0, 0, false),
+                ("甲", 1, 1, 1, true),
+                ("乙", 1, 1, 2, true),
+                ("丙", 1, 2, 3, false),
+                ("丁", 1, 2, 4, false),
+                ("中间", 0, 0, 0, false),
+                // An empty head is still the head; alt text is in its cell.
+                ("己", 2, 4, 6, false),
             ]
         );
     }

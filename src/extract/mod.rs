@@ -45,17 +45,33 @@ pub struct Block {
     /// one, or not known): all blocks of a quotation are read the same way (see
     /// [`Extracted::push`]).
     pub quotation: u32,
-    /// Where in a table the block is (innermost table; all zero outside tables): a table is
-    /// read row by row, the way its explanations are written (| 话术 | 真相 |), see `lint`.
+    /// Where in a table the block is (the innermost table): a table is read row by row, the
+    /// way its explanations are written (| 话术 | 真相 |), see `lint`.
     pub table: TablePlace,
 }
 
-/// A table, row and cell, each numbered from 1 per document (0: none).
+/// A block's table, row and cell, each numbered from 1 per document. All zero outside a table
+/// cell; a cell always has its table and row (an HTML cell written without a `<tr>` is a row
+/// of its own).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TablePlace {
     pub table: u32,
     pub row: u32,
     pub cell: u32,
+    /// The row is its table's first (its head), even when that row has no text.
+    pub head: bool,
+}
+
+impl TablePlace {
+    /// The place of text here: a table cell's, or none (text of a table outside its cells,
+    /// or of a row outside them, is not in a cell).
+    pub fn filter_cell(self) -> TablePlace {
+        if self.cell == 0 {
+            TablePlace::default()
+        } else {
+            self
+        }
+    }
 }
 
 fn opens_with_quotation_mark(text: &str) -> bool {
@@ -276,12 +292,15 @@ pub(crate) mod test_support {
         extracted.blocks.iter().map(|b| b.text.as_str()).collect()
     }
 
-    /// (text, table, row, cell) of every block.
-    pub fn table_places(extracted: &Extracted) -> Vec<(&str, u32, u32, u32)> {
+    /// (text, table, row, cell, head) of every block.
+    pub fn table_places(extracted: &Extracted) -> Vec<(&str, u32, u32, u32, bool)> {
         extracted
             .blocks
             .iter()
-            .map(|b| (b.text.as_str(), b.table.table, b.table.row, b.table.cell))
+            .map(|b| {
+                let t = b.table;
+                (b.text.as_str(), t.table, t.row, t.cell, t.head)
+            })
             .collect()
     }
 }

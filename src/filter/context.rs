@@ -899,5 +899,18 @@ frame_within = 2
             .map(|d| html[d.span.clone()].to_string())
             .collect();
         assert_eq!(found, ["稳赚不赔"]);
+        // Frames stay in their table: cells written without rows are rows of their own, and an
+        // empty head frames nothing (its first body row is not the head).
+        let html =
+            "<table><td>骗局话术</td></table><p>正文一段。</p><table><td>稳赚不赔</td></table>";
+        let extracted = crate::extract::extract(html, crate::extract::Format::Html);
+        assert_eq!(
+            crate::lint::lint_blocks(&rules, html, &extracted.blocks).len(),
+            1
+        );
+        assert_eq!(
+            ids("|   |   |\n|---|---|\n| 远离骗局 | 注意 |\n| 稳赚不赔 | 理财A |\n"),
+            ["finance.guarantee"]
+        );
     }
 }
