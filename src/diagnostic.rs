@@ -50,13 +50,36 @@ pub fn sort_diagnostics(rules: &RuleSet, diagnostics: &mut [Diagnostic]) {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// (byte offset, characters from its line's start to it) every [`CHECKPOINT_BYTES`] or so
+    /// along lines longer than that, sorted: a column then costs a bounded count, even with
+    /// thousands of findings on a minified page of one line.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+const CHECKPOINT_BYTES: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        let mut checkpoints = Vec::new();
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            let (mut at, mut chars) = (start, 0);
+            while end - at > CHECKPOINT_BYTES {
+                let mut next = at + CHECKPOINT_BYTES;
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += text[at..next].chars().count();
+                checkpoints.push((next, chars));
+                at = next;
+            }
+        }
+        LineIndex {
+            starts,
+            checkpoints,
+        }
     }
 
     /// 0-based line holding byte `offset`.
@@ -80,9 +103,14 @@ impl LineIndex {
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let line = self.line_of(offset);
         let start = self.starts[line];
+        let (from, chars) = match self.checkpoints.partition_point(|&(at, _)| at <= offset) {
+            0 => (start, 0),
+            i if self.checkpoints[i - 1].0 > start => self.checkpoints[i - 1],
+            _ => (start, 0),
+        };
         Position {
             line: line + 1,
-            column: text[start..offset].chars().count() + 1,
+            column: chars + text[from..offset].chars().count() + 1,
         }
     }
 }
@@ -102,5 +130,24 @@ mod tests {
             Position { line: 3, column: 4 }
         );
         assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn long_lines_count_the_same_from_checkpoints() {
+        let line = "a转😀".repeat(3000);
+        let text = format!("{line}\n{line}");
+        let index = LineIndex::new(&text);
+        assert!(index.checkpoints.len() > 4);
+        for offset in (0..=text.len())
+            .filter(|&o| text.is_char_boundary(o))
+            .step_by(97)
+        {
+            let start = text[..offset].rfind('\n').map_or(0, |n| n + 1);
+            let expected = Position {
+                line: text[..offset].matches('\n').count() + 1,
+                column: text[start..offset].chars().count() + 1,
+            };
+            assert_eq!(index.position(&text, offset), expected, "at {offset}");
+        }
     }
 }
