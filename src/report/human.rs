@@ -59,6 +59,9 @@ impl SourceCode for IndexedSource<'_> {
         } else {
             self.lines.line_end(last, self.text.len())
         };
+        if data_end - data_start > LONG_CONTEXT {
+            return Ok(Box::new(self.window(start, end, start_line, end_line)));
+        }
         let column = if context_lines_before == 0 {
             start - self.lines.line_start(start_line)
         } else {
@@ -72,6 +75,50 @@ impl SourceCode for IndexedSource<'_> {
             column,
             last - first,
         )))
+    }
+}
+
+/// Context longer than this, in bytes (a minified page is one line of megabytes), is cut to a
+/// window around the span: miette would copy and pad the whole line for every report, and it
+/// panics past column 65,535.
+const LONG_CONTEXT: usize = 2048;
+/// Bytes shown on each side of a span in such a window (about 80 Chinese characters).
+const WINDOW: usize = 240;
+
+impl IndexedSource<'_> {
+    /// The span with up to [`WINDOW`] bytes on each side, within its own lines.
+    fn window(
+        &self,
+        start: usize,
+        end: usize,
+        start_line: usize,
+        end_line: usize,
+    ) -> MietteSpanContents<'_> {
+        let mut from = start
+            .saturating_sub(WINDOW)
+            .max(self.lines.line_start(start_line));
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let line_end = self.lines.line_end(end_line, self.text.len());
+        let line_end = line_end.max(end)
+            - self.text[end..line_end.max(end)]
+                .chars()
+                .rev()
+                .take_while(|&c| c == '\n' || c == '\r')
+                .count();
+        let mut to = (end + WINDOW).min(line_end).max(end);
+        while !self.text.is_char_boundary(to) {
+            to -= 1;
+        }
+        MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[from..to],
+            (from, to - from).into(),
+            start_line,
+            self.lines.position(self.text, from).column - 1,
+            end_line - start_line,
+        )
     }
 }
 
@@ -188,6 +235,28 @@ impl HumanRenderer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_finding_far_along_a_long_line_shows_a_window_of_it() {
+        let text = format!(
+            "{}稳赚不赔，{}",
+            "正常的文字，".repeat(12_000),
+            "后文。".repeat(500)
+        );
+        let indexed = IndexedSource::new("a.html".into(), &text);
+        let at = text.find("稳赚不赔").unwrap();
+        let span: SourceSpan = (at, "稳赚不赔".len()).into();
+        let window = indexed.read_span(&span, 1, 1).unwrap();
+        let data = std::str::from_utf8(window.data()).unwrap();
+        assert!(
+            data.contains("稳赚不赔") && data.len() <= 2 * WINDOW + 12,
+            "{data}"
+        );
+        assert_eq!(window.line(), 0);
+        // miette counts the header's column from the window's own.
+        let before = text[window.span().offset()..at].chars().count();
+        assert_eq!(window.column() + before, text[..at].chars().count());
+    }
 
     #[test]
     fn indexed_source_matches_miettes_own() {
