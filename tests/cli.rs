@@ -135,6 +135,25 @@ fn human_report_shows_source_severity_help_and_clause() {
         .stdout(predicate::str::contains("1 限制功能 restrict"));
 }
 
+/// A minified export is one long line: the report shows a window of it around each finding
+/// (miette panicked past column 65,535).
+#[test]
+fn human_report_of_a_finding_far_along_one_long_line() {
+    let p = Project::with_pack(PACK);
+    let line = format!(
+        "<p>{}这里有紫色大象。</p>",
+        "一段普通的文字，".repeat(10_000)
+    );
+    p.write("min.html", &line);
+    let column = line.find("紫色大象").unwrap() + 1;
+    p.check(&["min.html"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!("[min.html:1:{column}]")))
+        .stdout(predicate::str::contains("普通的文字，这里有紫色大象。"))
+        .stderr(predicate::str::is_empty());
+}
+
 #[test]
 fn output_is_identical_for_any_thread_count() {
     let p = Project::with_pack(PACK);
