@@ -166,37 +166,6 @@ const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr",
 ];
-/// Elements whose start tag closes an open `<p>` (the HTML standard's list, less the rare ones).
-const P_CLOSERS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "details",
-    "div",
-    "dl",
-    "fieldset",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "ul",
-];
 /// An open `<p>` outside these is not closed by a block opening inside them.
 const P_SCOPE: &[&str] = &["table", "td", "th", "caption", "button", "html", "template"];
 
@@ -394,7 +363,8 @@ impl Walker<'_> {
             "td" | "th" => (&["td", "th"], &["tr", "table"]),
             "tr" => (&["tr"], &["table"]),
             "li" => (&["li"], &["ul", "ol"]),
-            _ if P_CLOSERS.contains(&name) => (&["p"], P_SCOPE),
+            // Every block closes an open paragraph (the HTML standard's list, nearly).
+            _ if BLOCK_LEVEL.contains(&name) => (&["p"], P_SCOPE),
             _ => return,
         };
         let open = self
