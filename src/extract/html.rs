@@ -359,19 +359,25 @@ impl Walker<'_> {
     /// item of its list, and a block the open paragraph. Without it, a row of unclosed `<td>`
     /// (valid HTML) nests every cell in the one before, and the stack grows with the row.
     fn close_implied(&mut self, name: &str) {
-        let (closes, within): (&[&str], &[&str]) = match name {
-            "td" | "th" => (&["td", "th"], &["tr", "table"]),
-            "tr" => (&["tr"], &["table"]),
-            "li" => (&["li"], &["ul", "ol"]),
+        // A list item or paragraph is closed only when nothing is open inside it: browsers
+        // reopen the links and formatting closed with it inside the new element, which this
+        // stack does not model.
+        let (closes, within, innermost_only): (&[&str], &[&str], bool) = match name {
+            "td" | "th" => (&["td", "th"], &["tr", "table"], false),
+            "tr" => (&["tr"], &["table"], false),
+            "li" => (&["li"], &["ul", "ol"], true),
             // Every block closes an open paragraph (the HTML standard's list, nearly).
-            _ if BLOCK_LEVEL.contains(&name) => (&["p"], P_SCOPE),
+            _ if BLOCK_LEVEL.contains(&name) => (&["p"], P_SCOPE, true),
             _ => return,
         };
         let open = self
             .stack
             .iter()
             .rposition(|o| closes.contains(&o.name.as_str()) || within.contains(&o.name.as_str()));
-        if let Some(at) = open.filter(|&at| closes.contains(&self.stack[at].name.as_str())) {
+        if let Some(at) = open.filter(|&at| {
+            closes.contains(&self.stack[at].name.as_str())
+                && (!innermost_only || at + 1 == self.stack.len())
+        }) {
             self.end_tag_at(at);
         }
     }
@@ -795,5 +801,27 @@ mod tests {
                 ("行外", 0, 0, 0, false),
             ]
         );
+    }
+
+    #[test]
+    fn unclosed_cells_rows_and_paragraphs_end_where_browsers_end_them() {
+        let source = "<table><tr><td>甲<td>乙<tr><td>丙</table><p>一<p>二<p><a href=\"#\">链<p>接";
+        let extracted = extract_html(source);
+        assert_eq!(
+            table_places(&extracted),
+            [
+                ("甲", 1, 1, 1, true),
+                ("乙", 1, 1, 2, true),
+                ("丙", 1, 2, 3, false),
+                ("一", 0, 0, 0, false),
+                ("二", 0, 0, 0, false),
+                ("链", 0, 0, 0, false),
+                ("接", 0, 0, 0, false),
+            ]
+        );
+        // A paragraph with a link open inside is left open: the text after stays link text,
+        // as browsers reopen the link.
+        let last = extracted.blocks.last().unwrap();
+        assert!(last.is_link_text(&(0..last.text.len())));
     }
 }
