@@ -104,13 +104,7 @@ pub fn cell_frames(rules: &RuleSet, text: &str, matches: &BlockMatches, into: &m
         .iter()
         .filter(|hit| hit.role == Role::NotFrame)
         .collect();
-    let voided = |frame: &ContextHit| {
-        not_frames.iter().any(|v| {
-            v.rule == frame.rule
-                && v.range.start <= frame.range.start
-                && frame.range.end <= v.range.end
-        })
-    };
+    let voided = |frame: &ContextHit| not_frames.iter().any(|v| voids(v, frame));
     into.extend(
         matches
             .context
@@ -128,6 +122,14 @@ pub fn cell_frames(rules: &RuleSet, text: &str, matches: &BlockMatches, into: &m
     );
     into.sort_unstable();
     into.dedup();
+}
+
+/// Whether `not_frame` is a `not_frames` phrase of the frame's rule covering it (不是吹 over 不是).
+fn voids(not_frame: &ContextHit, frame: &ContextHit) -> bool {
+    not_frame.role == Role::NotFrame
+        && not_frame.rule == frame.rule
+        && not_frame.range.start <= frame.range.start
+        && frame.range.end <= not_frame.range.end
 }
 
 fn negated(text: &str, frame: &Range<usize>) -> bool {
@@ -401,13 +403,7 @@ fn context_allows(
             .as_ref()
             .is_some_and(|s| s.start <= c.range.start && c.range.end <= s.end)
     };
-    let voided = |frame: &ContextHit| {
-        context.iter().any(|v| {
-            v.role == Role::NotFrame
-                && v.range.start <= frame.range.start
-                && frame.range.end <= v.range.end
-        })
-    };
+    let voided = |frame: &ContextHit| context.iter().any(|v| voids(v, frame));
     for hit in context {
         let cancels = match hit.role {
             Role::Allow => hit.range.start <= range.start && range.end <= hit.range.end,
