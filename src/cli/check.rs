@@ -2,7 +2,7 @@
 //! with the configuration that governs each, and print reports in input order.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 
@@ -20,7 +20,7 @@ use crate::fix;
 use crate::lint::lint_bytes;
 use crate::normalize::{normalize, View};
 use crate::report::json::JsonStream;
-use crate::report::sarif::ArtifactEncoding;
+use crate::report::sarif::{ArtifactEncoding, SarifStream};
 use crate::report::{self, FileResult, Summary};
 use crate::rules::RuleSet;
 
@@ -234,7 +234,13 @@ pub fn run(args: CheckArgs) -> i32 {
         write_baseline: args.write_baseline.is_some(),
     };
     let renderer = report::human::HumanRenderer::new(args.color.enabled());
-    let mut reporter = Reporter::new(&args, &rules);
+    let mut reporter = match Reporter::new(&args, &rules) {
+        Ok(reporter) => reporter,
+        Err(message) => {
+            eprintln!("gzhlint: error: {message}");
+            return EXIT_ERROR;
+        }
+    };
     // Drafts are linted in batches: each worker lints and renders a file, each batch's output is
     // printed in input order, and only what the report still needs is kept, so memory stays
     // flat however large the archive. One batch is in flight at a time: while the workers lint
@@ -254,7 +260,8 @@ pub fn run(args: CheckArgs) -> i32 {
                         OutputFormat::Human => renderer.render(&rules, file, &mut text),
                         OutputFormat::Concise => report::concise::render(&rules, file, &mut text),
                         OutputFormat::Github => report::github::render(&rules, file, &mut text),
-                        OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit => {}
+                        OutputFormat::Junit => report::junit::testcase(&rules, file, &mut text),
+                        OutputFormat::Json | OutputFormat::Sarif => {}
                     }
                     // Only SARIF quotes the source of its findings' pieces.
                     if args.format != OutputFormat::Sarif || file.diagnostics.is_empty() {
@@ -387,14 +394,63 @@ fn report_collect_error(error: CollectError) {
     }
 }
 
+/// An anonymous temporary file (deleted when closed) that holds part of a report until what
+/// comes before it has been written, so the report never sits whole in memory.
+struct Spool(BufWriter<std::fs::File>);
+
+impl Spool {
+    fn new() -> Result<Spool, String> {
+        tempfile::tempfile()
+            .map(|file| Spool(BufWriter::new(file)))
+            .map_err(|e| format!("cannot create a temporary file for the report: {e}"))
+    }
+
+    fn write(&mut self, text: &str) {
+        if let Err(e) = self.0.write_all(text.as_bytes()) {
+            fail_spool(e);
+        }
+    }
+
+    fn copy_to_stdout(self) {
+        let copied = self
+            .0
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|mut file| {
+                file.seek(SeekFrom::Start(0))?;
+                let mut buffer = vec![0; OUTPUT_CHUNK];
+                loop {
+                    let n = file.read(&mut buffer)?;
+                    if n == 0 {
+                        return Ok(());
+                    }
+                    crate::cli::write_stdout_bytes(&buffer[..n]);
+                }
+            });
+        if let Err(e) = copied {
+            fail_spool(e);
+        }
+    }
+}
+
+fn fail_spool(e: std::io::Error) -> ! {
+    eprintln!("gzhlint: error: cannot keep the report in a temporary file: {e}");
+    std::process::exit(EXIT_ERROR)
+}
+
+/// Bytes of a streamed document gathered before they are written (one write, not one per line).
+const OUTPUT_CHUNK: usize = 64 * 1024;
+
 /// Collects outcomes in input order: prints streaming formats as they come, keeps what the
 /// whole-document formats and the exit code need.
 struct Reporter<'a> {
     args: &'a CheckArgs,
     rules: &'a RuleSet,
     json: Option<JsonStream>,
-    /// For SARIF and JUnit, which need every file before they can be written.
-    kept: Vec<(FileResult, ArtifactEncoding)>,
+    sarif: Option<SarifStream>,
+    /// What a whole-document format writes last: JUnit's testcases (the document opens with
+    /// the counts of every file), SARIF's artifacts (they follow the results).
+    spool: Option<Spool>,
     summary: Summary,
     diffs: bool,
     baseline_entries: Vec<baseline::Entry>,
@@ -405,18 +461,27 @@ struct Reporter<'a> {
 }
 
 impl<'a> Reporter<'a> {
-    fn new(args: &'a CheckArgs, rules: &'a RuleSet) -> Reporter<'a> {
-        let json =
-            (args.format == OutputFormat::Json && !args.diff && args.write_baseline.is_none())
-                .then(JsonStream::default);
+    fn new(args: &'a CheckArgs, rules: &'a RuleSet) -> Result<Reporter<'a>, String> {
+        let streams = !args.diff && args.write_baseline.is_none();
+        let json = (streams && args.format == OutputFormat::Json).then(JsonStream::default);
         if let Some(json) = &json {
             out!("{}", json.start());
         }
-        Reporter {
+        let sarif = (streams && args.format == OutputFormat::Sarif).then(SarifStream::default);
+        if let Some(sarif) = &sarif {
+            out!("{}", sarif.start(rules));
+        }
+        let spool = if streams && matches!(args.format, OutputFormat::Junit | OutputFormat::Sarif) {
+            Some(Spool::new()?)
+        } else {
+            None
+        };
+        Ok(Reporter {
             args,
             rules,
             json,
-            kept: Vec::new(),
+            sarif,
+            spool,
             summary: Summary::default(),
             diffs: false,
             baseline_entries: Vec::new(),
@@ -424,7 +489,7 @@ impl<'a> Reporter<'a> {
             fixed_files: 0,
             failed: false,
             fails: false,
-        }
+        })
     }
 
     fn add(&mut self, outcome: Outcome, text: String) {
@@ -453,7 +518,10 @@ impl<'a> Reporter<'a> {
             self.baseline_entries.extend(checked.baseline_entries);
             return;
         }
-        out!("{text}");
+        match &mut self.spool {
+            Some(spool) if self.args.format == OutputFormat::Junit => spool.write(&text),
+            _ => out!("{text}"),
+        }
         let threshold = checked.fail_on.threshold();
         self.fails |= checked
             .file
@@ -464,12 +532,28 @@ impl<'a> Reporter<'a> {
         self.fixed_files += usize::from(checked.fixed > 0);
         self.summary.add(&checked.file);
         self.summary.baselined += checked.baselined;
+        // A file with a great many findings is written in chunks rather than held whole.
+        let mut chunk = String::new();
+        let mut emit = |text: &str| {
+            chunk.push_str(text);
+            if chunk.len() >= OUTPUT_CHUNK {
+                out!("{chunk}");
+                chunk.clear();
+            }
+        };
         if let Some(json) = &mut self.json {
-            out!("{}", json.file(self.rules, &checked.file));
+            json.file(self.rules, &checked.file, &mut emit);
         }
-        if matches!(self.args.format, OutputFormat::Sarif | OutputFormat::Junit) {
-            self.kept.push((checked.file, checked.encoding));
+        if let (Some(sarif), Some(spool)) = (&mut self.sarif, &mut self.spool) {
+            sarif.file(
+                self.rules,
+                &checked.file,
+                checked.encoding,
+                &mut emit,
+                &mut |text| spool.write(text),
+            );
         }
+        out!("{chunk}");
     }
 
     fn finish(self) -> i32 {
@@ -503,8 +587,6 @@ impl<'a> Reporter<'a> {
                 self.fixed, self.fixed_files
             );
         }
-        let (files, encodings): (Vec<FileResult>, Vec<ArtifactEncoding>) =
-            self.kept.into_iter().unzip();
         match self.args.format {
             OutputFormat::Json => {
                 if let Some(json) = self.json {
@@ -512,12 +594,19 @@ impl<'a> Reporter<'a> {
                 }
             }
             OutputFormat::Sarif => {
-                out!("{}", report::sarif::render(self.rules, &files, &encodings))
+                if let (Some(sarif), Some(spool)) = (self.sarif, self.spool) {
+                    out!("{}", sarif.end_results());
+                    spool.copy_to_stdout();
+                    out!("{}", sarif.finish());
+                }
             }
-            OutputFormat::Junit => out!(
-                "{}",
-                report::junit::render(self.rules, &files, self.summary)
-            ),
+            OutputFormat::Junit => {
+                if let Some(spool) = self.spool {
+                    out!("{}", report::junit::start(self.summary));
+                    spool.copy_to_stdout();
+                    out!("{}", report::junit::END);
+                }
+            }
             OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github => {
                 outln!("{}", self.summary.line());
             }

@@ -87,8 +87,14 @@ impl ColorChoice {
 
 /// Writes to standard output; a closed pipe ends the program with success, like other filters.
 pub fn write_stdout(text: &str) {
+    write_stdout_bytes(text.as_bytes());
+}
+
+/// Writes to standard output; a closed pipe ends the program quietly, any other failure with
+/// an error.
+pub fn write_stdout_bytes(bytes: &[u8]) {
     use std::io::Write;
-    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+    if let Err(e) = std::io::stdout().lock().write_all(bytes) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(EXIT_CLEAN);
         }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{FileResult, Summary};
+use super::{array_end, pretty_element, FileResult, Summary};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FixSafety, RuleSet};
 
@@ -45,46 +45,35 @@ struct Fix<'a> {
     safe: bool,
 }
 
-pub fn diagnostics<'a>(rules: &'a RuleSet, file: &'a FileResult) -> Vec<JsonDiagnostic<'a>> {
-    file.diagnostics
-        .iter()
-        .map(|d| diagnostic(rules, file, d))
-        .collect()
-}
-
 fn diagnostic<'a>(rules: &'a RuleSet, file: &FileResult, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
-    {
-        {
-            let rule = d.rule(rules);
-            JsonDiagnostic {
-                path: file.display_path(),
-                rule: &rule.id,
-                category: &rule.category,
-                severity: d.severity.name(),
-                message: &rule.message,
-                help: &rule.help,
-                clause: &rule.clause,
-                start: d.span.start,
-                end: d.span.end,
-                line: d.start.line,
-                column: d.start.column,
-                end_line: d.end.line,
-                end_column: d.end.column,
-                text: &d.text,
-                pieces: d
-                    .pieces
-                    .iter()
-                    .map(|p| Piece {
-                        start: p.start,
-                        end: p.end,
-                    })
-                    .collect(),
-                fix: rule.replace.as_deref().map(|replacement| Fix {
-                    replacement,
-                    safe: rule.fix == FixSafety::Safe,
-                }),
-            }
-        }
+    let rule = d.rule(rules);
+    JsonDiagnostic {
+        path: file.display_path(),
+        rule: &rule.id,
+        category: &rule.category,
+        severity: d.severity.name(),
+        message: &rule.message,
+        help: &rule.help,
+        clause: &rule.clause,
+        start: d.span.start,
+        end: d.span.end,
+        line: d.start.line,
+        column: d.start.column,
+        end_line: d.end.line,
+        end_column: d.end.column,
+        text: &d.text,
+        pieces: d
+            .pieces
+            .iter()
+            .map(|p| Piece {
+                start: p.start,
+                end: p.end,
+            })
+            .collect(),
+        fix: rule.replace.as_deref().map(|replacement| Fix {
+            replacement,
+            safe: rule.fix == FixSafety::Safe,
+        }),
     }
 }
 
@@ -96,50 +85,37 @@ pub struct JsonStream {
     suppressed: Vec<String>,
 }
 
-/// `value` pretty-printed as an element of a top-level array.
-fn element<T: Serialize>(value: &T) -> String {
-    let text = serde_json::to_string_pretty(value).expect("JSON of owned data");
-    // Pretty JSON escapes line breaks inside strings, so every '\n' here starts a line.
-    format!("    {}", text.replace('\n', "\n    "))
-}
-
-fn array_end(count: usize) -> &'static str {
-    if count == 0 {
-        "]"
-    } else {
-        "\n  ]"
-    }
-}
-
 impl JsonStream {
     pub fn start(&self) -> String {
         "{\n  \"version\": 1,\n  \"diagnostics\": [".to_string()
     }
 
-    pub fn file(&mut self, rules: &RuleSet, file: &FileResult) -> String {
-        let mut out = String::new();
+    /// Emits the diagnostics of one more file, one at a time.
+    pub fn file(&mut self, rules: &RuleSet, file: &FileResult, emit: &mut impl FnMut(&str)) {
         for d in &file.diagnostics {
-            out.push_str(if self.diagnostics == 0 { "\n" } else { ",\n" });
-            out.push_str(&element(&diagnostic(rules, file, d)));
+            emit(if self.diagnostics == 0 { "\n" } else { ",\n" });
+            emit(&pretty_element(&diagnostic(rules, file, d), 4));
             self.diagnostics += 1;
         }
         for s in &file.suppressed {
-            self.suppressed.push(element(&SuppressedDiagnostic {
-                diagnostic: diagnostic(rules, file, &s.diagnostic),
-                reason: s.reason.as_deref(),
-            }));
+            self.suppressed.push(pretty_element(
+                &SuppressedDiagnostic {
+                    diagnostic: diagnostic(rules, file, &s.diagnostic),
+                    reason: s.reason.as_deref(),
+                },
+                4,
+            ));
         }
-        out
     }
 
     pub fn finish(self, summary: Summary) -> String {
-        let mut out = String::from(array_end(self.diagnostics));
+        let mut out = array_end(self.diagnostics, 2);
         out.push_str(",\n  \"suppressed\": [");
         if !self.suppressed.is_empty() {
             out.push('\n');
             out.push_str(&self.suppressed.join(",\n"));
         }
-        out.push_str(array_end(self.suppressed.len()));
+        out.push_str(&array_end(self.suppressed.len(), 2));
         let summary = serde_json::to_string_pretty(&summary).expect("JSON of owned data");
         out.push_str(",\n  \"summary\": ");
         out.push_str(&summary.replace('\n', "\n  "));
@@ -148,20 +124,27 @@ impl JsonStream {
     }
 }
 
-/// The whole document for `files`.
-pub fn render(rules: &RuleSet, files: &[FileResult], summary: Summary) -> String {
-    let mut stream = JsonStream::default();
-    let mut out = stream.start();
-    for file in files {
-        out.push_str(&stream.file(rules, file));
-    }
-    out.push_str(&stream.finish(summary));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn diagnostics<'a>(rules: &'a RuleSet, file: &'a FileResult) -> Vec<JsonDiagnostic<'a>> {
+        file.diagnostics
+            .iter()
+            .map(|d| diagnostic(rules, file, d))
+            .collect()
+    }
+
+    /// The whole document for `files`.
+    pub fn render(rules: &RuleSet, files: &[FileResult], summary: Summary) -> String {
+        let mut stream = JsonStream::default();
+        let mut out = stream.start();
+        for file in files {
+            stream.file(rules, file, &mut |text| out.push_str(text));
+        }
+        out.push_str(&stream.finish(summary));
+        out
+    }
 
     /// The document as one value, the way serde_json would print it whole.
     #[derive(Serialize)]

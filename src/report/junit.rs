@@ -4,60 +4,65 @@
 //! `tests` counts linted files and `failures` the files with at least one diagnostic (so
 //! `failures <= tests`, as CI dashboards expect). Each failure's text is the location, the
 //! severity, the help, the suggestion and the clause.
+//!
+//! The counts open the document, so the testcases are rendered as files arrive and written
+//! after the last one (the CLI spools them to a temporary file, not memory).
 
 use super::{FileResult, Summary};
 use crate::rules::RuleSet;
 
-pub fn render(rules: &RuleSet, files: &[FileResult], summary: Summary) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuite name=\"gzhlint\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n",
+/// The XML declaration and the `<testsuite>` start tag with the run's counts.
+pub fn start(summary: Summary) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"gzhlint\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n",
         summary.files, summary.files_with_diagnostics
-    ));
-    for file in files {
-        let path = file.display_path();
-        let open = format!(
-            "  <testcase classname=\"gzhlint\" name=\"{}\"",
-            escape(&path)
-        );
-        if file.diagnostics.is_empty() {
-            out.push_str(&open);
-            out.push_str("/>\n");
-            continue;
-        }
+    )
+}
+
+pub const END: &str = "</testsuite>\n";
+
+/// One file's `<testcase>`, appended to `out`.
+pub fn testcase(rules: &RuleSet, file: &FileResult, out: &mut String) {
+    let path = file.display_path();
+    let open = format!(
+        "  <testcase classname=\"gzhlint\" name=\"{}\"",
+        escape(&path)
+    );
+    if file.diagnostics.is_empty() {
         out.push_str(&open);
-        out.push_str(">\n");
-        for d in &file.diagnostics {
-            let rule = d.rule(rules);
-            let message = format!("{}「{}」", rule.message, d.text);
-            let mut body = format!(
-                "{path}:{}:{}: {} ({}) {} {message}",
-                d.start.line,
-                d.start.column,
-                d.severity.name(),
-                d.severity.chinese(),
-                rule.id
-            );
-            if !rule.help.is_empty() {
-                body.push_str(&format!("\nhelp: {}", rule.help));
-            }
-            if let Some(replace) = &rule.replace {
-                body.push_str(&format!("\nsuggestion: 「{replace}」"));
-            }
-            if !rule.clause.is_empty() {
-                body.push_str(&format!("\nclause: {}", rule.clause));
-            }
-            out.push_str(&format!(
-                "    <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                escape(&rule.id),
-                escape(&message),
-                escape_text(&body)
-            ));
-        }
-        out.push_str("  </testcase>\n");
+        out.push_str("/>\n");
+        return;
     }
-    out.push_str("</testsuite>\n");
-    out
+    out.push_str(&open);
+    out.push_str(">\n");
+    for d in &file.diagnostics {
+        let rule = d.rule(rules);
+        let message = format!("{}「{}」", rule.message, d.text);
+        let mut body = format!(
+            "{path}:{}:{}: {} ({}) {} {message}",
+            d.start.line,
+            d.start.column,
+            d.severity.name(),
+            d.severity.chinese(),
+            rule.id
+        );
+        if !rule.help.is_empty() {
+            body.push_str(&format!("\nhelp: {}", rule.help));
+        }
+        if let Some(replace) = &rule.replace {
+            body.push_str(&format!("\nsuggestion: 「{replace}」"));
+        }
+        if !rule.clause.is_empty() {
+            body.push_str(&format!("\nclause: {}", rule.clause));
+        }
+        out.push_str(&format!(
+            "    <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+            escape(&rule.id),
+            escape(&message),
+            escape_text(&body)
+        ));
+    }
+    out.push_str("  </testcase>\n");
 }
 
 /// Escapes element content: like [`escape`], but line breaks stay literal for readability.

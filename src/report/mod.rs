@@ -13,6 +13,24 @@ use crate::diagnostic::Diagnostic;
 use crate::filter::suppress::Suppressed;
 use crate::rules::Severity;
 
+/// `value` pretty-printed as an element of an array whose elements sit `indent` spaces in: the
+/// streaming formats write their documents piece by piece in serde_json's pretty layout.
+fn pretty_element<T: serde::Serialize>(value: &T, indent: usize) -> String {
+    let text = serde_json::to_string_pretty(value).expect("JSON of owned data");
+    let pad = " ".repeat(indent);
+    // Pretty JSON escapes line breaks inside strings, so every '\n' here starts a line.
+    format!("{pad}{}", text.replace('\n', &format!("\n{pad}")))
+}
+
+/// The `]` closing an array of `count` elements whose opening line sits `indent` spaces in.
+fn array_end(count: usize, indent: usize) -> String {
+    if count == 0 {
+        "]".to_string()
+    } else {
+        format!("\n{}]", " ".repeat(indent))
+    }
+}
+
 /// What the reporters need of one linted file.
 #[derive(Debug)]
 pub struct FileResult {

@@ -24,8 +24,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::FileResult;
-use crate::diagnostic::LineIndex;
+use super::{array_end, pretty_element, FileResult};
+use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::rules::{FixSafety, RuleSet, Severity};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -60,125 +60,154 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// The SARIF log for `files`; `encodings[i]` is how `files[i]` was decoded (missing entries are
-/// taken as UTF-8 without BOM).
-pub fn render(rules: &RuleSet, files: &[FileResult], encodings: &[ArtifactEncoding]) -> String {
-    let mut text = serde_json::to_string_pretty(&document(rules, files, encodings))
-        .expect("JSON of owned data");
-    text.push('\n');
-    text
+/// Writes the log as files arrive, so a run over a large archive never holds every finding:
+/// the results stream out, and the artifacts (one entry per linted file, needed for the
+/// encodings and the results' artifact indexes) close the run. The caller holds the artifacts
+/// back until the results end (the CLI spools them to a temporary file).
+#[derive(Default)]
+pub struct SarifStream {
+    results: usize,
+    artifacts: usize,
 }
 
-/// The SARIF log as a JSON value.
-pub fn document(rules: &RuleSet, files: &[FileResult], encodings: &[ArtifactEncoding]) -> Value {
-    let descriptors: Vec<Value> = rules.rules.iter().map(rule_descriptor).collect();
-    let mut artifacts = Vec::new();
-    let mut results = Vec::new();
-    for (index, file) in files.iter().enumerate() {
-        let encoding = encodings
-            .get(index)
-            .copied()
-            .unwrap_or(ArtifactEncoding::UTF8);
+impl SarifStream {
+    /// The log up to the opening of the results: the tool with every loaded rule.
+    pub fn start(&self, rules: &RuleSet) -> String {
+        let tool = json!({
+            "driver": {
+                "name": "gzhlint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": rules.rules.iter().map(rule_descriptor).collect::<Vec<_>>(),
+            }
+        });
+        let tool = pretty_element(&tool, 6);
+        format!(
+            "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {},\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [",
+            tool.trim_start()
+        )
+    }
+
+    /// Emits the results of one more file, which was decoded from `encoding`, one at a time,
+    /// and its artifact entry.
+    pub fn file(
+        &mut self,
+        rules: &RuleSet,
+        file: &FileResult,
+        encoding: ArtifactEncoding,
+        emit: &mut impl FnMut(&str),
+        emit_artifact: &mut impl FnMut(&str),
+    ) {
+        let index = self.artifacts;
         let uri = uri_of(&file.display_path());
-        artifacts.push(json!({
-            "location": { "uri": uri },
-            "encoding": encoding.name,
-        }));
+        emit_artifact(if index == 0 { "\n" } else { ",\n" });
+        emit_artifact(&pretty_element(
+            &json!({ "location": { "uri": uri }, "encoding": encoding.name }),
+            8,
+        ));
+        self.artifacts += 1;
         if file.diagnostics.is_empty() {
-            continue;
+            return;
         }
         let regions = Regions::new(&file.text, encoding.byte_exact());
         let artifact_location = json!({ "uri": uri, "index": index });
         for d in &file.diagnostics {
-            let rule = d.rule(rules);
-            let mut result = json!({
-                "ruleId": rule.id,
-                "ruleIndex": d.rule,
-                "level": level(d.severity),
-                "message": { "text": format!("{}「{}」", rule.message, d.text) },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": artifact_location,
-                        "region": regions.region(d.span.start, d.span.end),
-                    }
-                }],
-                "properties": { "severity": d.severity.name() },
-            });
-            let result_map = result.as_object_mut().expect("an object");
-            if d.pieces.len() > 1 {
-                let related: Vec<Value> = d
-                    .pieces
-                    .iter()
-                    .enumerate()
-                    .map(|(i, piece)| {
-                        json!({
-                            "id": i,
-                            "message": {
-                                "text": format!(
-                                    "片段 piece {}/{}「{}」",
-                                    i + 1,
-                                    d.pieces.len(),
-                                    &file.text[piece.clone()]
-                                )
-                            },
-                            "physicalLocation": {
-                                "artifactLocation": artifact_location,
-                                "region": regions.region(piece.start, piece.end),
-                            }
-                        })
-                    })
-                    .collect();
-                result_map.insert("relatedLocations".into(), Value::Array(related));
-            }
-            if let Some(replacement) = &rule.replace {
-                let replacements: Vec<Value> = d
-                    .pieces
-                    .iter()
-                    .enumerate()
-                    .map(|(i, piece)| {
-                        let mut change = Map::new();
-                        change.insert(
-                            "deletedRegion".into(),
-                            regions.region(piece.start, piece.end),
-                        );
-                        if i == 0 {
-                            change.insert("insertedContent".into(), json!({ "text": replacement }));
-                        }
-                        Value::Object(change)
-                    })
-                    .collect();
-                result_map.insert(
-                    "fixes".into(),
-                    json!([{
-                        "description": { "text": format!("改为「{replacement}」") },
-                        "artifactChanges": [{
-                            "artifactLocation": artifact_location,
-                            "replacements": replacements,
-                        }],
-                        "properties": { "safe": rule.fix == FixSafety::Safe },
-                    }]),
-                );
-            }
-            results.push(result);
+            let result = result(rules, file, d, &regions, &artifact_location);
+            emit(if self.results == 0 { "\n" } else { ",\n" });
+            emit(&pretty_element(&result, 8));
+            self.results += 1;
         }
     }
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "gzhlint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": INFORMATION_URI,
-                    "rules": descriptors,
+
+    /// Closes the results and opens the artifacts, which follow as emitted.
+    pub fn end_results(&self) -> String {
+        format!("{},\n      \"artifacts\": [", array_end(self.results, 6))
+    }
+
+    /// Closes the artifacts and ends the log.
+    pub fn finish(self) -> String {
+        format!("{}\n    }}\n  ]\n}}\n", array_end(self.artifacts, 6))
+    }
+}
+
+/// One SARIF result: the finding's location, its pieces when markup split it, and the fix.
+fn result(
+    rules: &RuleSet,
+    file: &FileResult,
+    d: &Diagnostic,
+    regions: &Regions,
+    artifact_location: &Value,
+) -> Value {
+    let rule = d.rule(rules);
+    let mut result = json!({
+        "ruleId": rule.id,
+        "ruleIndex": d.rule,
+        "level": level(d.severity),
+        "message": { "text": format!("{}「{}」", rule.message, d.text) },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": artifact_location,
+                "region": regions.region(d.span.start, d.span.end),
+            }
+        }],
+        "properties": { "severity": d.severity.name() },
+    });
+    let result_map = result.as_object_mut().expect("an object");
+    if d.pieces.len() > 1 {
+        let related: Vec<Value> = d
+            .pieces
+            .iter()
+            .enumerate()
+            .map(|(i, piece)| {
+                json!({
+                    "id": i,
+                    "message": {
+                        "text": format!(
+                            "片段 piece {}/{}「{}」",
+                            i + 1,
+                            d.pieces.len(),
+                            &file.text[piece.clone()]
+                        )
+                    },
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location,
+                        "region": regions.region(piece.start, piece.end),
+                    }
+                })
+            })
+            .collect();
+        result_map.insert("relatedLocations".into(), Value::Array(related));
+    }
+    if let Some(replacement) = &rule.replace {
+        let replacements: Vec<Value> = d
+            .pieces
+            .iter()
+            .enumerate()
+            .map(|(i, piece)| {
+                let mut change = Map::new();
+                change.insert(
+                    "deletedRegion".into(),
+                    regions.region(piece.start, piece.end),
+                );
+                if i == 0 {
+                    change.insert("insertedContent".into(), json!({ "text": replacement }));
                 }
-            },
-            "columnKind": "unicodeCodePoints",
-            "artifacts": artifacts,
-            "results": results,
-        }]
-    })
+                Value::Object(change)
+            })
+            .collect();
+        result_map.insert(
+            "fixes".into(),
+            json!([{
+                "description": { "text": format!("改为「{replacement}」") },
+                "artifactChanges": [{
+                    "artifactLocation": artifact_location,
+                    "replacements": replacements,
+                }],
+                "properties": { "safe": rule.fix == FixSafety::Safe },
+            }]),
+        );
+    }
+    result
 }
 
 fn rule_descriptor(rule: &crate::rules::Rule) -> Value {
@@ -305,6 +334,61 @@ mod tests {
         assert_eq!(uri_of("C:\\x\\a.md"), "file:///C:/x/a.md");
         assert_eq!(uri_of("a:b.md"), "./a:b.md");
         assert_eq!(uri_of("/tmp/a.md"), "/tmp/a.md");
+    }
+
+    /// The streamed log is pretty JSON, line for line as serde_json prints the parsed value
+    /// (key order aside), and each result points at its own file's artifact.
+    #[test]
+    fn streamed_log_is_pretty_json() {
+        let rules = crate::rules::test_support::rule_set(
+            "[[rule]]\nid = \"t.x\"\ncategory = \"t\"\nseverity = \"ban\"\nphrases = [\"紫色大象\"]",
+        );
+        let lint = |path: &str, text: &str| {
+            let extracted = crate::extract::extract(text, crate::extract::Format::Markdown);
+            let diagnostics = crate::lint::lint_blocks(&rules, text, &extracted.blocks);
+            FileResult::new(path.into(), text.to_string(), diagnostics)
+        };
+        let files = [
+            lint("clean.md", "灰色小猫\n"),
+            lint("a b.md", "紫色大象\n\n又一头紫色大象\n"),
+        ];
+        for files in [&files[..0], &files[..1], &files[..]] {
+            let mut stream = SarifStream::default();
+            let (mut log, mut artifacts) = (stream.start(&rules), String::new());
+            for file in files {
+                stream.file(
+                    &rules,
+                    file,
+                    ArtifactEncoding::UTF8,
+                    &mut |text| log.push_str(text),
+                    &mut |text| artifacts.push_str(text),
+                );
+            }
+            log.push_str(&stream.end_results());
+            log.push_str(&artifacts);
+            log.push_str(&stream.finish());
+            let value: Value = serde_json::from_str(&log).unwrap();
+            let sorted = |text: &str| {
+                let mut lines: Vec<String> = text
+                    .lines()
+                    .map(|l| l.trim_end_matches(',').to_string())
+                    .collect();
+                lines.sort();
+                lines
+            };
+            let pretty = serde_json::to_string_pretty(&value).unwrap();
+            assert_eq!(sorted(&log), sorted(&pretty), "{log}");
+            let run = &value["runs"][0];
+            assert_eq!(run["artifacts"].as_array().unwrap().len(), files.len());
+            let results = run["results"].as_array().unwrap();
+            assert_eq!(results.len(), if files.len() == 2 { 2 } else { 0 });
+            for result in results {
+                let location = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+                assert_eq!(location["index"], 1);
+                assert_eq!(location["uri"], "a%20b.md");
+                assert_eq!(run["artifacts"][1]["location"]["uri"], "a%20b.md");
+            }
+        }
     }
 
     #[test]
