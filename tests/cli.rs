@@ -464,3 +464,22 @@ fn explain_normalization_shows_the_matched_form() {
             out.matches("normalized:").count() == 1 && out.matches("digits:").count() == 1
         }));
 }
+
+/// SARIF and JUnit hold part of the document in a temporary file; when none can be made the
+/// run fails before writing anything, rather than leave half a document on standard output.
+#[test]
+fn whole_document_formats_fail_cleanly_without_a_temporary_folder() {
+    let p = Project::with_pack(PACK);
+    p.write("a.md", "这里有紫色大象\n");
+    for format in ["sarif", "junit"] {
+        p.check(&["--format", format, "a.md"])
+            .env("TMPDIR", p.path().join("no-such-folder"))
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(
+                "cannot create a temporary file for the report",
+            ))
+            .stderr(predicate::str::contains("no-such-folder"));
+    }
+}

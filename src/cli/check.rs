@@ -402,7 +402,12 @@ impl Spool {
     fn new() -> Result<Spool, String> {
         tempfile::tempfile()
             .map(|file| Spool(BufWriter::new(file)))
-            .map_err(|e| format!("cannot create a temporary file for the report: {e}"))
+            .map_err(|e| {
+                format!(
+                    "cannot create a temporary file for the report in {} (set TMPDIR to a writable folder): {e}",
+                    std::env::temp_dir().display()
+                )
+            })
     }
 
     fn write(&mut self, text: &str) {
@@ -438,6 +443,20 @@ fn fail_spool(e: std::io::Error) -> ! {
     std::process::exit(EXIT_ERROR)
 }
 
+/// A whole-document report in the making. JSON streams; SARIF streams its results and holds
+/// back the artifact list, which follows them; JUnit holds back every test case, because its
+/// first tag counts them.
+enum Document {
+    Json(JsonStream),
+    Sarif {
+        stream: SarifStream,
+        artifacts: Spool,
+    },
+    Junit {
+        testcases: Spool,
+    },
+}
+
 /// Bytes of a streamed document gathered before they are written (one write, not one per line).
 const OUTPUT_CHUNK: usize = 64 * 1024;
 
@@ -446,11 +465,9 @@ const OUTPUT_CHUNK: usize = 64 * 1024;
 struct Reporter<'a> {
     args: &'a CheckArgs,
     rules: &'a RuleSet,
-    json: Option<JsonStream>,
-    sarif: Option<SarifStream>,
-    /// What a whole-document format writes last: JUnit's testcases (the document opens with
-    /// the counts of every file), SARIF's artifacts (they follow the results).
-    spool: Option<Spool>,
+    /// The JSON, SARIF or JUnit document being written (none for --diff and --write-baseline,
+    /// and for the formats that print each file on its own).
+    document: Option<Document>,
     summary: Summary,
     diffs: bool,
     baseline_entries: Vec<baseline::Entry>,
@@ -462,26 +479,31 @@ struct Reporter<'a> {
 
 impl<'a> Reporter<'a> {
     fn new(args: &'a CheckArgs, rules: &'a RuleSet) -> Result<Reporter<'a>, String> {
-        let streams = !args.diff && args.write_baseline.is_none();
-        let json = (streams && args.format == OutputFormat::Json).then(JsonStream::default);
-        if let Some(json) = &json {
-            out!("{}", json.start());
-        }
-        let sarif = (streams && args.format == OutputFormat::Sarif).then(SarifStream::default);
-        if let Some(sarif) = &sarif {
-            out!("{}", sarif.start(rules));
-        }
-        let spool = if streams && matches!(args.format, OutputFormat::Junit | OutputFormat::Sarif) {
-            Some(Spool::new()?)
-        } else {
+        let document = if args.diff || args.write_baseline.is_some() {
             None
+        } else {
+            // The temporary file comes first: a failure must not leave half a document.
+            match args.format {
+                OutputFormat::Json => Some(Document::Json(JsonStream::default())),
+                OutputFormat::Sarif => Some(Document::Sarif {
+                    artifacts: Spool::new()?,
+                    stream: SarifStream::default(),
+                }),
+                OutputFormat::Junit => Some(Document::Junit {
+                    testcases: Spool::new()?,
+                }),
+                OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github => None,
+            }
         };
+        match &document {
+            Some(Document::Json(json)) => out!("{}", json.start()),
+            Some(Document::Sarif { stream, .. }) => out!("{}", stream.start(rules)),
+            Some(Document::Junit { .. }) | None => {}
+        }
         Ok(Reporter {
             args,
             rules,
-            json,
-            sarif,
-            spool,
+            document,
             summary: Summary::default(),
             diffs: false,
             baseline_entries: Vec::new(),
@@ -518,9 +540,10 @@ impl<'a> Reporter<'a> {
             self.baseline_entries.extend(checked.baseline_entries);
             return;
         }
-        match &mut self.spool {
-            Some(spool) if self.args.format == OutputFormat::Junit => spool.write(&text),
-            _ => out!("{text}"),
+        match &mut self.document {
+            Some(Document::Junit { testcases }) => testcases.write(&text),
+            _ if !text.is_empty() => crate::cli::write_stdout(&text),
+            _ => {}
         }
         let threshold = checked.fail_on.threshold();
         self.fails |= checked
@@ -537,23 +560,24 @@ impl<'a> Reporter<'a> {
         let mut emit = |text: &str| {
             chunk.push_str(text);
             if chunk.len() >= OUTPUT_CHUNK {
-                out!("{chunk}");
+                crate::cli::write_stdout(&chunk);
                 chunk.clear();
             }
         };
-        if let Some(json) = &mut self.json {
-            json.file(self.rules, &checked.file, &mut emit);
-        }
-        if let (Some(sarif), Some(spool)) = (&mut self.sarif, &mut self.spool) {
-            sarif.file(
+        match &mut self.document {
+            Some(Document::Json(json)) => json.file(self.rules, &checked.file, &mut emit),
+            Some(Document::Sarif { stream, artifacts }) => stream.file(
                 self.rules,
                 &checked.file,
                 checked.encoding,
                 &mut emit,
-                &mut |text| spool.write(text),
-            );
+                &mut |text| artifacts.write(text),
+            ),
+            Some(Document::Junit { .. }) | None => {}
         }
-        out!("{chunk}");
+        if !chunk.is_empty() {
+            crate::cli::write_stdout(&chunk);
+        }
     }
 
     fn finish(self) -> i32 {
@@ -587,29 +611,19 @@ impl<'a> Reporter<'a> {
                 self.fixed, self.fixed_files
             );
         }
-        match self.args.format {
-            OutputFormat::Json => {
-                if let Some(json) = self.json {
-                    out!("{}", json.finish(self.summary));
-                }
+        match self.document {
+            Some(Document::Json(json)) => out!("{}", json.finish(self.summary)),
+            Some(Document::Sarif { stream, artifacts }) => {
+                out!("{}", stream.end_results());
+                artifacts.copy_to_stdout();
+                out!("{}", stream.finish());
             }
-            OutputFormat::Sarif => {
-                if let (Some(sarif), Some(spool)) = (self.sarif, self.spool) {
-                    out!("{}", sarif.end_results());
-                    spool.copy_to_stdout();
-                    out!("{}", sarif.finish());
-                }
+            Some(Document::Junit { testcases }) => {
+                out!("{}", report::junit::start(self.summary));
+                testcases.copy_to_stdout();
+                out!("{}", report::junit::END);
             }
-            OutputFormat::Junit => {
-                if let Some(spool) = self.spool {
-                    out!("{}", report::junit::start(self.summary));
-                    spool.copy_to_stdout();
-                    out!("{}", report::junit::END);
-                }
-            }
-            OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github => {
-                outln!("{}", self.summary.line());
-            }
+            None => outln!("{}", self.summary.line()),
         }
         if self.failed {
             EXIT_ERROR

@@ -85,13 +85,13 @@ impl ColorChoice {
     }
 }
 
-/// Writes to standard output; a closed pipe ends the program with success, like other filters.
+/// [`write_stdout_bytes`] for text.
 pub fn write_stdout(text: &str) {
     write_stdout_bytes(text.as_bytes());
 }
 
-/// Writes to standard output; a closed pipe ends the program quietly, any other failure with
-/// an error.
+/// Writes to standard output; a closed pipe ends the program with success, like other
+/// filters, any other failure with an error.
 pub fn write_stdout_bytes(bytes: &[u8]) {
     use std::io::Write;
     if let Err(e) = std::io::stdout().lock().write_all(bytes) {

@@ -136,7 +136,7 @@ mod tests {
     }
 
     /// The whole document for `files`.
-    pub fn render(rules: &RuleSet, files: &[FileResult], summary: Summary) -> String {
+    fn render(rules: &RuleSet, files: &[FileResult], summary: Summary) -> String {
         let mut stream = JsonStream::default();
         let mut out = stream.start();
         for file in files {

@@ -19,6 +19,7 @@ pub fn start(summary: Summary) -> String {
     )
 }
 
+/// Closes the `<testsuite>` after the last test case.
 pub const END: &str = "</testsuite>\n";
 
 /// One file's `<testcase>`, appended to `out`.

@@ -88,8 +88,8 @@ impl SarifStream {
         )
     }
 
-    /// Emits the results of one more file, which was decoded from `encoding`, one at a time,
-    /// and its artifact entry.
+    /// One more file, decoded from `encoding`: emits its results one at a time through `emit`
+    /// and its artifact entry through `emit_artifact`.
     pub fn file(
         &mut self,
         rules: &RuleSet,
