@@ -460,8 +460,8 @@ enum Document {
 /// Bytes of a streamed document gathered before they are written (one write, not one per line).
 const OUTPUT_CHUNK: usize = 64 * 1024;
 
-/// Collects outcomes in input order: prints streaming formats as they come, keeps what the
-/// whole-document formats and the exit code need.
+/// Collects outcomes in input order: prints each file's report as it comes (a whole-document
+/// format's held-back part goes to its temporary file) and keeps the counts and the exit code.
 struct Reporter<'a> {
     args: &'a CheckArgs,
     rules: &'a RuleSet,
