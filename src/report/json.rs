@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{array_end, pretty_element, FileResult, Summary};
+use super::{array_end, emit_element, pretty_element, FileResult, Summary};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FixSafety, RuleSet};
 
@@ -93,9 +93,7 @@ impl JsonStream {
     /// Emits the diagnostics of one more file, one at a time.
     pub fn file(&mut self, rules: &RuleSet, file: &FileResult, emit: &mut impl FnMut(&str)) {
         for d in &file.diagnostics {
-            emit(if self.diagnostics == 0 { "\n" } else { ",\n" });
-            emit(&pretty_element(&diagnostic(rules, file, d), 4));
-            self.diagnostics += 1;
+            emit_element(&mut self.diagnostics, &diagnostic(rules, file, d), 4, emit);
         }
         for s in &file.suppressed {
             self.suppressed.push(pretty_element(

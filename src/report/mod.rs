@@ -22,6 +22,19 @@ fn pretty_element<T: serde::Serialize>(value: &T, indent: usize) -> String {
     format!("{pad}{}", text.replace('\n', &format!("\n{pad}")))
 }
 
+/// Emits `value` as the next element of a streamed array whose elements sit `indent` spaces
+/// in (a comma before every element but the first) and counts it.
+fn emit_element<T: serde::Serialize>(
+    emitted: &mut usize,
+    value: &T,
+    indent: usize,
+    emit: &mut impl FnMut(&str),
+) {
+    emit(if *emitted == 0 { "\n" } else { ",\n" });
+    emit(&pretty_element(value, indent));
+    *emitted += 1;
+}
+
 /// The `]` closing an array of `count` elements whose opening line sits `indent` spaces in.
 fn array_end(count: usize, indent: usize) -> String {
     if count == 0 {

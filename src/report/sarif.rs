@@ -24,7 +24,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{array_end, pretty_element, FileResult};
+use super::{array_end, emit_element, pretty_element, FileResult};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::rules::{FixSafety, RuleSet, Severity};
 
@@ -100,12 +100,12 @@ impl SarifStream {
     ) {
         let index = self.artifacts;
         let uri = uri_of(&file.display_path());
-        emit_artifact(if index == 0 { "\n" } else { ",\n" });
-        emit_artifact(&pretty_element(
+        emit_element(
+            &mut self.artifacts,
             &json!({ "location": { "uri": uri }, "encoding": encoding.name }),
             8,
-        ));
-        self.artifacts += 1;
+            emit_artifact,
+        );
         if file.diagnostics.is_empty() {
             return;
         }
@@ -113,9 +113,7 @@ impl SarifStream {
         let artifact_location = json!({ "uri": uri, "index": index });
         for d in &file.diagnostics {
             let result = result(rules, file, d, &regions, &artifact_location);
-            emit(if self.results == 0 { "\n" } else { ",\n" });
-            emit(&pretty_element(&result, 8));
-            self.results += 1;
+            emit_element(&mut self.results, &result, 8, emit);
         }
     }
 
