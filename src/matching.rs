@@ -304,9 +304,10 @@ fn matches_in_windows(
         if !also.occur_within(window.clone()) {
             continue;
         }
-        for m in pattern.regex().find_iter(Input::new(text).range(window)) {
+        // Collected first: reporting a match may search the pattern again for its span.
+        for m in pattern.find_all(Input::new(text).range(window)) {
             if !m.is_empty() {
-                report(m.range());
+                report(m);
             }
         }
     }
@@ -409,7 +410,7 @@ patterns = ['(?:^|[^a-z])(?:vx|薇信)[:]?[0-9]{3,6}(?:$|[^0-9])', '转发[^。]
             let mut whole: Vec<_> = view
                 .patterns
                 .iter()
-                .flat_map(|p| p.regex().find_iter(text).map(|m| m.range()))
+                .flat_map(|p| p.find_all(Input::new(text)))
                 .collect();
             whole.sort_by_key(|r| (r.start, r.end));
             assert_eq!(candidate_ranges(view, text), whole, "{text}");

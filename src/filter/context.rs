@@ -7,7 +7,7 @@ use std::ops::Range;
 use crate::extract::{Block, Scope};
 use crate::matching::{BlockMatches, ContextHit};
 use crate::normalize::{is_sentence_end, Normalized};
-use crate::rules::compile::{Conditions, Role};
+use crate::rules::compile::{Conditions, Pattern, Role};
 use crate::rules::RuleSet;
 
 /// A finding in normalized coordinates of one block.
@@ -249,7 +249,7 @@ pub fn accept(
         if conditions
             .allow_patterns
             .iter()
-            .any(|allow| covered_by(allow.regex(), text, range))
+            .any(|allow| covered_by(allow, text, range))
         {
             continue;
         }
@@ -270,7 +270,7 @@ pub fn accept(
 
 /// Whether a match of `regex` covers `range`: searching from shortly before it to
 /// [`CONTEXT_REACH`] after it, so a long paragraph is not searched to its end per candidate.
-fn covered_by(regex: &regex_automata::meta::Regex, text: &str, range: &Range<usize>) -> bool {
+fn covered_by(allow: &Pattern, text: &str, range: &Range<usize>) -> bool {
     // A covering match starts at or before the range; look back a bounded distance.
     let mut from = range.start.saturating_sub(64);
     while !text.is_char_boundary(from) {
@@ -280,10 +280,11 @@ fn covered_by(regex: &regex_automata::meta::Regex, text: &str, range: &Range<usi
     while !text.is_char_boundary(to) {
         to += 1;
     }
-    regex
-        .find_iter(regex_automata::Input::new(text).range(from..to))
-        .take_while(|m| m.start() <= range.start)
-        .any(|m| m.end() >= range.end)
+    allow
+        .find_all(regex_automata::Input::new(text).range(from..to))
+        .into_iter()
+        .take_while(|m| m.start <= range.start)
+        .any(|m| m.end >= range.end)
 }
 
 /// A frame that is a quotation mark holds only across its own quotation: an opening mark

@@ -216,8 +216,13 @@ pub struct Pattern {
     pub starts_at_anchor: bool,
     #[serde(skip)]
     regex: OnceLock<Regex>,
+    /// The one search cache of [`Self::regex`] for every thread, made at its first search:
+    /// the regex's own pool keeps one per thread (see [`SharedCache`]). Boxed, as is the
+    /// forward DFA: most patterns never run, and inline they made each pattern 2.6 KB.
     #[serde(skip)]
-    forward: OnceLock<Option<ForwardDfa>>,
+    cache: OnceLock<Box<SharedCache<regex_automata::meta::Cache>>>,
+    #[serde(skip)]
+    forward: OnceLock<Option<Box<ForwardDfa>>>,
 }
 
 /// A further required set of literal ids, with a Bloom filter of them: a block tests the whole
@@ -276,18 +281,38 @@ impl LiteralBloom {
 
 /// A forward-only lazy DFA, for the anchored searches of a pattern whose matches start at its
 /// anchors: such a search needs no reverse automaton (the start is known) and no capture
-/// engines, which the full regex builds and keeps per thread — half its compile time.
-///
-/// One cache serves every thread. Per-thread caches of the 1,336 built-in patterns held 11 MiB
-/// more at `-j 2` (peak RSS at the 64 MiB limit); a search from an anchor is short, so threads
-/// seldom wait for the lock (BENCHMARKS.md, eighth session).
+/// engines, which the full regex builds — half its compile time.
 struct ForwardDfa {
     dfa: hybrid::dfa::DFA,
-    cache: Mutex<hybrid::dfa::Cache>,
+    cache: SharedCache<hybrid::dfa::Cache>,
+}
+
+/// A search cache shared by every thread behind a lock. Per-thread caches of the built-in
+/// patterns held megabytes more at `-j 2` than one shared cache each, and a search here is
+/// short (a window around an anchor, a paragraph), so threads seldom wait (BENCHMARKS.md,
+/// eighth and sixteenth sessions).
+struct SharedCache<C>(Mutex<C>);
+
+impl<C> SharedCache<C> {
+    fn new(cache: C) -> SharedCache<C> {
+        SharedCache(Mutex::new(cache))
+    }
+
+    /// Runs `search` with the cache. A search that panicked may have left it half-updated:
+    /// `reset` starts it afresh.
+    fn with<R>(&self, reset: impl FnOnce(&mut C), search: impl FnOnce(&mut C) -> R) -> R {
+        let mut cache = self.0.lock().unwrap_or_else(|poisoned| {
+            let mut cache = poisoned.into_inner();
+            reset(&mut cache);
+            self.0.clear_poison();
+            cache
+        });
+        search(&mut cache)
+    }
 }
 
 impl ForwardDfa {
-    fn new(source: &str) -> Option<ForwardDfa> {
+    fn new(source: &str) -> Option<Box<ForwardDfa>> {
         let dfa = hybrid::dfa::DFA::builder()
             .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
             .thompson(
@@ -306,8 +331,8 @@ impl ForwardDfa {
             )
             .build(source)
             .ok()?;
-        let cache = Mutex::new(dfa.create_cache());
-        Some(ForwardDfa { dfa, cache })
+        let cache = SharedCache::new(dfa.create_cache());
+        Some(Box::new(ForwardDfa { dfa, cache }))
     }
 }
 
@@ -329,6 +354,7 @@ impl Pattern {
             rule,
             max_len,
             regex: regex.map_or_else(OnceLock::new, OnceLock::from),
+            cache: OnceLock::new(),
             forward: OnceLock::new(),
         }
     }
@@ -342,22 +368,47 @@ impl Pattern {
             .get_or_init(|| ForwardDfa::new(&self.source))
             .as_ref();
         if let Some(forward) = forward {
-            // A search that panicked may have left the cache half-updated: start it afresh.
-            let mut cache = forward.cache.lock().unwrap_or_else(|poisoned| {
-                let mut cache = poisoned.into_inner();
-                cache.reset(&forward.dfa);
-                cache
-            });
-            if let Ok(found) = forward.dfa.try_search_fwd(&mut cache, &input) {
+            let found = forward.cache.with(
+                |cache| cache.reset(&forward.dfa),
+                |cache| forward.dfa.try_search_fwd(cache, &input),
+            );
+            if let Ok(found) = found {
                 return found.map(|end| end.offset());
             }
         }
-        self.regex().search(&input).map(|m| m.end())
+        self.with_regex(|regex, cache| regex.search_with(cache, &input))
+            .map(|m| m.end())
     }
 
-    pub fn regex(&self) -> &Regex {
+    fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
             build_regex(&self.source).expect("every pattern is built once when its pack loads")
+        })
+    }
+
+    /// Runs `search` with the regex and its shared cache; `search` must not search this
+    /// pattern again (the cache is locked).
+    fn with_regex<R>(
+        &self,
+        search: impl FnOnce(&Regex, &mut regex_automata::meta::Cache) -> R,
+    ) -> R {
+        let regex = self.regex();
+        let cache = self
+            .cache
+            .get_or_init(|| Box::new(SharedCache::new(regex.create_cache())));
+        cache.with(|cache| cache.reset(regex), |cache| search(regex, cache))
+    }
+
+    /// The non-overlapping matches in `input`, in order, as [`Regex::find_iter`] gives them.
+    pub fn find_all(&self, input: Input<'_>) -> Vec<Range<usize>> {
+        self.with_regex(|regex, cache| {
+            let mut searcher = regex_automata::util::iter::Searcher::new(input);
+            std::iter::from_fn(|| {
+                searcher
+                    .advance(|input| Ok(regex.search_with(cache, input)))
+                    .map(|m| m.range())
+            })
+            .collect()
         })
     }
 
@@ -367,13 +418,15 @@ impl Pattern {
         if !self.has_hit_group {
             return found;
         }
-        let regex = self.regex();
-        let mut captures = regex.create_captures();
         // Anchored on the match just found, so the search finds that same match again.
         let input = Input::new(text)
             .range(found.clone())
             .anchored(Anchored::Yes);
-        regex.search_captures(&input, &mut captures);
+        let captures = self.with_regex(|regex, cache| {
+            let mut captures = regex.create_captures();
+            regex.search_captures_with(cache, &input, &mut captures);
+            captures
+        });
         captures
             .get_group_by_name("hit")
             .filter(|span| !span.is_empty())
@@ -902,6 +955,62 @@ fn candidate_sets(hir: &regex_syntax::hir::Hir, whole: bool) -> Vec<LiteralSet> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shared-cache search finds what the regex's own iterator finds, empty matches
+    /// included, from several threads at once.
+    #[test]
+    fn find_all_agrees_with_the_regex_iterator_across_threads() {
+        let sources = [
+            "转发.{0,6}红包",
+            "a*",
+            "(?P<hit>薇信)[:：]?\\d+",
+            "\\b[a-z]+\\b",
+        ];
+        let text = "转发给好友领红包，aa b 薇信：12345 abc 转发就送红包";
+        let patterns: Vec<Pattern> = sources
+            .iter()
+            .map(|source| Pattern::new(source.to_string(), 0, None, Vec::new(), false, None))
+            .collect();
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..50 {
+                        for pattern in &patterns {
+                            let expected: Vec<_> = build_regex(&pattern.source)
+                                .unwrap()
+                                .find_iter(text)
+                                .map(|m| m.range())
+                                .collect();
+                            assert_eq!(pattern.find_all(Input::new(text)), expected);
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    /// A search that panics while holding a shared cache leaves it usable afterwards.
+    #[test]
+    fn a_poisoned_shared_cache_is_reset_and_usable() {
+        let cache = SharedCache::new(Vec::from([1, 2, 3]));
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            cache.with(
+                |_| {},
+                |numbers| {
+                    numbers.push(4);
+                    panic!("a search failed halfway");
+                },
+            )
+        }));
+        assert!(panicked.is_err());
+        assert_eq!(
+            cache.with(|numbers| numbers.clear(), |numbers| numbers.len()),
+            0
+        );
+        // The lock is healthy again: the next search keeps what is there.
+        cache.with(|numbers| numbers.push(99), |numbers| numbers.push(5));
+        assert_eq!(cache.with(|_| {}, |numbers| numbers.clone()), [5]);
+    }
 
     #[test]
     fn a_required_set_may_share_only_literals_it_holds() {
