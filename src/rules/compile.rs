@@ -723,6 +723,87 @@ fn uncaptured(mut hir: &regex_syntax::hir::Hir) -> &regex_syntax::hir::Hir {
     hir
 }
 
+/// Whether a match of a pattern — its `hit` group when it has one — can end on a single
+/// character of a small class that holds ASCII digits (`领[0-9]`, `第[0-9]?`). Such a hit ends
+/// inside any longer number (「领6」 in 领648元), and a hit may not cut an ASCII word or number,
+/// so the pattern silently misses every number of two digits or more.
+pub(crate) fn may_end_inside_number(hir: &regex_syntax::hir::Hir) -> bool {
+    ends_on_digit_class(hit_group(hir).unwrap_or(hir))
+}
+
+fn hit_group(hir: &regex_syntax::hir::Hir) -> Option<&regex_syntax::hir::Hir> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(capture) if capture.name.as_deref() == Some("hit") => Some(&capture.sub),
+        HirKind::Capture(capture) => hit_group(&capture.sub),
+        HirKind::Repetition(repetition) => hit_group(&repetition.sub),
+        HirKind::Concat(items) | HirKind::Alternation(items) => items.iter().find_map(hit_group),
+        _ => None,
+    }
+}
+
+fn is_optional(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Repetition(repetition) => repetition.min == 0,
+        HirKind::Capture(capture) => is_optional(&capture.sub),
+        _ => false,
+    }
+}
+
+fn takes_digit_runs(hir: &regex_syntax::hir::Hir) -> bool {
+    match hir.kind() {
+        regex_syntax::hir::HirKind::Repetition(repetition) => {
+            repetition.max != Some(1) && ends_on_digit_class(&repetition.sub)
+        }
+        _ => false,
+    }
+}
+
+fn ends_on_digit_class(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    // A negated class ([^。!?]) holds digits too but is not a number; a number class is small.
+    const SMALL_CLASS: u32 = 256;
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            let size: u32 = class.ranges().iter().map(|r| r.len() as u32).sum();
+            size < SMALL_CLASS
+                && class
+                    .ranges()
+                    .iter()
+                    .any(|r| r.start() <= '9' && '0' <= r.end())
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let size: u32 = class.ranges().iter().map(|r| r.len() as u32).sum();
+            size < SMALL_CLASS
+                && class
+                    .ranges()
+                    .iter()
+                    .any(|r| r.start() <= b'9' && b'0' <= r.end())
+        }
+        HirKind::Repetition(repetition) => {
+            repetition.max == Some(1) && ends_on_digit_class(&repetition.sub)
+        }
+        HirKind::Capture(capture) => ends_on_digit_class(&capture.sub),
+        HirKind::Alternation(branches) => branches.iter().any(ends_on_digit_class),
+        HirKind::Concat(items) => {
+            for item in items.iter().rev() {
+                if ends_on_digit_class(item) {
+                    return true;
+                }
+                // Only an optional part (`(?:元)?`) may come after the digit and leave the match
+                // ending there; an optional run of digits takes the rest of the number, and a
+                // guard such as `(?:[^0-9]|$)` ends the match at the number's end.
+                if !is_optional(item) || takes_digit_runs(item) {
+                    return false;
+                }
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
 /// A pattern's anchors (see [`anchors_of`]), each literal set sorted.
 #[cfg(test)]
 fn anchors(pattern: &str) -> Option<Anchors> {
@@ -955,6 +1036,41 @@ fn candidate_sets(hir: &regex_syntax::hir::Hir, whole: bool) -> Vec<LiteralSet> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_single_digit_at_the_end_of_a_match_is_found() {
+        let ends_inside = |pattern: &str| {
+            let hir = regex_syntax::ParserBuilder::new()
+                .case_insensitive(true)
+                .build()
+                .parse(pattern)
+                .unwrap();
+            may_end_inside_number(&hir)
+        };
+        for pattern in [
+            "领[0-9]",
+            "领[0-9一二三]|送红包",
+            "第[0-9]?",
+            "返利[0-9](?:元)?",
+            "(?P<hit>送[0-9])(?:[^了]|$)",
+            "刷到(了)?[0-9一二三四五六七八九十万]",
+        ] {
+            assert!(ends_inside(pattern), "{pattern}");
+        }
+        for pattern in [
+            "领[0-9]+",
+            "领[0-9]{2,}",
+            "1[3-9][0-9]{9}",
+            "[0-9一二](?:\\.[0-9]+)?折",
+            "(?P<hit>更新)(?:[^了]|$)",
+            "转发[^。!?;]",
+            "第[0-9]+章",
+            "送[1-9][0-9]*",
+            "(?:^|[^0-9])领[0-9](?:[^0-9]|$)",
+        ] {
+            assert!(!ends_inside(pattern), "{pattern}");
+        }
+    }
 
     /// The shared-cache search finds what the regex's own iterator finds, empty matches
     /// included, from several threads at once.

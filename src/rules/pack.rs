@@ -331,6 +331,15 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                         .build()
                         .parse(&expanded)
                     {
+                        Ok(hir) if with_anchors && super::compile::may_end_inside_number(&hir) => {
+                            Err(error(
+                                Some(pattern.span()),
+                                "pattern can end its match on one digit, inside a longer number: \
+                                 a hit may not cut a number, so 领[0-9] misses 领648"
+                                    .to_string(),
+                                Some("let the class take the whole number: [0-9]+"),
+                            ))
+                        }
                         Ok(hir) => {
                             let anchors = with_anchors
                                 .then(|| super::compile::anchors_of(&hir))
@@ -675,6 +684,15 @@ mod tests {
         let (message, at) = error_at(&rule(r"patterns = ['微信号(?:\w{0,200}){0,200}']"));
         assert!(message.contains("pattern cannot be compiled"), "{message}");
         assert_eq!(at, r"'微信号(?:\w{0,200}){0,200}'");
+
+        // A hit may not cut a number, so this pattern would miss 领648 without a word.
+        let (message, at) = error_at(&rule("patterns = ['下载App即?领[0-9]']"));
+        assert!(message.contains("inside a longer number"), "{message}");
+        assert_eq!(at, "'下载App即?领[0-9]'");
+        load(&rule(
+            "patterns = ['下载App即?领[0-9]+', '领[0-9](?:[^0-9]|$)']",
+        ))
+        .unwrap();
 
         let (message, at) = error_at(&rule("phrases = [\"a\"]\nbogus = 1"));
         assert!(message.contains("unknown field `bogus`"), "{message}");
