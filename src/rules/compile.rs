@@ -763,6 +763,7 @@ fn takes_digit_runs(hir: &regex_syntax::hir::Hir) -> bool {
 fn ends_on_digit_class(hir: &regex_syntax::hir::Hir) -> bool {
     use regex_syntax::hir::{Class, HirKind};
     // A negated class ([^。!?]) holds digits too but is not a number; a number class is small.
+    // Pack patterns are Unicode: a byte class needs `(?-u)`, and is left alone.
     const SMALL_CLASS: u32 = 256;
     match hir.kind() {
         HirKind::Class(Class::Unicode(class)) => {
@@ -772,14 +773,6 @@ fn ends_on_digit_class(hir: &regex_syntax::hir::Hir) -> bool {
                     .ranges()
                     .iter()
                     .any(|r| r.start() <= '9' && '0' <= r.end())
-        }
-        HirKind::Class(Class::Bytes(class)) => {
-            let size: u32 = class.ranges().iter().map(|r| r.len() as u32).sum();
-            size < SMALL_CLASS
-                && class
-                    .ranges()
-                    .iter()
-                    .any(|r| r.start() <= b'9' && b'0' <= r.end())
         }
         HirKind::Repetition(repetition) => {
             repetition.max == Some(1) && ends_on_digit_class(&repetition.sub)
