@@ -268,7 +268,7 @@ pub fn accept(
     accepted
 }
 
-/// Whether a match of `regex` covers `range`: searching from shortly before it to
+/// Whether a match of the `allow` pattern covers `range`: searching from shortly before it to
 /// [`CONTEXT_REACH`] after it, so a long paragraph is not searched to its end per candidate.
 fn covered_by(allow: &Pattern, text: &str, range: &Range<usize>) -> bool {
     // A covering match starts at or before the range; look back a bounded distance.
