@@ -65,16 +65,15 @@ class Recipe(NamedTuple):
 # left sixteen pass examples at or above thresholds of .8/.85, weight 5 none; up to 71, weight
 # 10 left one at .8 (千万别去, prohibited content .82); up to 316, weight 10 left 千万别去 at .97
 # and weight 40 none.
-# Retrained on sets up to 316 (seventeenth session), the false-advertising and prohibited-content
-# heads caught more listed phrases on fresh sets (README); the inducement head caught none more
-# and the illegal-trading head, whose threshold had to rise to .96, 3 fewer on sets 317–322:
-# those two stay as trained on sets up to 123.
+# Retrained on sets up to 316 (seventeenth session), the false-advertising, illegal-trading and
+# prohibited-content heads caught more listed phrases on fresh sets (README); the inducement head
+# caught none more on sets 317–322 and stays as trained on sets up to 123.
 FIRST = Recipe(123, "cd026b64fab139c1b49fba5dab9ee6980a3355ae", 10.0)
 RETRAINED = Recipe(316, "2128f522b6af1ea175a0f0ff217cf09e41c07f72", 40.0)
 HEADS = {
     "inducement": FIRST,
     "false_advertising": RETRAINED,
-    "illegal_trading": FIRST,
+    "illegal_trading": RETRAINED,
     "prohibited_content": RETRAINED,
 }
 
