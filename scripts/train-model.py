@@ -229,10 +229,11 @@ def main():
     parser.add_argument("--upto", type=int, help="train every head on held-out sets up to this one")
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "rules/sentence-model.bin")
     parser.add_argument("--packs-at", metavar="REV",
-                        help="read every head's pack examples at this commit; 'worktree' for the "
-                             "files as they are")
+                        help="read every head's pack examples and ordinary sentences at this "
+                             "commit; 'worktree' for the files as they are")
     parser.add_argument("--near-miss-weight", type=float,
-                        help="weight of a pack's pass example against a draft's sentence, every head")
+                        help="weight of a near-miss (pass example, ordinary sentence) against a "
+                             "draft's sentence, every head")
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "model-sentences"],
                    cwd=ROOT, check=True)
@@ -256,7 +257,7 @@ def main():
         name = category.encode("utf-8")
         out += bytes([len(name)]) + name + struct.pack("<ff", float(model.intercept_[0]), scale)
         print(f"{category:20} {int(y.sum()):5} positive of {len(y)} sentences ({drafts} drafts, "
-              f"sets up to {recipe.upto}, {examples} example sentences at {recipe.packs_at[:7]}, "
+              f"sets up to {recipe.upto}, {examples} example sentences at {recipe.packs_at[:8]}, "
               f"pass weight {recipe.near_miss_weight:g}); scale {scale:.5f}")
     out += np.stack(columns, axis=1).tobytes()  # bucket-major: a bucket's heads adjacent
     args.out.write_bytes(bytes(out))
