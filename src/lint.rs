@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::diagnostic::{sort_diagnostics, Diagnostic, LineIndex};
 use crate::extract::{extract, Block, Extracted, Format, Scope, TablePlace};
 use crate::filter::context::{accept, cell_frames, section_frames, SectionFrames};
-use crate::filter::overlap::merge_overlapping;
+use crate::filter::overlap::{merge_overlapping, rest_of_model_sentences};
 use crate::matching::{match_block, BlockMatches, ContextWanted};
 use crate::normalize::{has_numerals, normalize, with_digits, Normalized, View};
 use crate::rules::{RuleSet, Severity};
@@ -110,7 +110,8 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
             });
         }
         for (normalized, matches) in views {
-            for found in accept(rules, block, &normalized, matches, framed) {
+            let accepted = accept(rules, block, &normalized, matches, framed);
+            for found in rest_of_model_sentences(rules, &normalized.text, accepted) {
                 let mut pieces = Vec::new();
                 for original in normalized.original_pieces(found.range.clone()) {
                     block.source_pieces(original, &mut pieces);

@@ -182,6 +182,11 @@ fn explanation(rules: &RuleSet, rule: &Rule) -> String {
             "  matches:  sentences the sentence model's {:?} head rates {} or more\n",
             model.head, model.threshold
         ));
+        if model.rest_of_sentence {
+            out.push_str(
+                "            and, in a sentence a rule of its category flags, the other clauses it\n            still rates so on their own\n",
+            );
+        }
     }
     out.push_str(&format!("\nWhat it catches:\n  {}\n", rule.message));
     if !rule.description.is_empty() {

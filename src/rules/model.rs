@@ -28,6 +28,10 @@ pub struct ModelUse {
     pub index: u16,
     /// The probability at or above which a sentence is a candidate.
     pub threshold: f32,
+    /// Whether a flagged sentence that holds a phrase of the rule's category keeps, as
+    /// findings, its other clauses the head still flags on their own
+    /// ([`crate::filter::overlap::rest_of_model_sentences`]).
+    pub rest_of_sentence: bool,
 }
 
 /// A compiled use: the head's index and the threshold as a score (log-odds).
@@ -38,12 +42,19 @@ pub struct HeadUse {
     pub min_score: f32,
 }
 
+impl ModelUse {
+    /// The threshold as a score (log-odds).
+    fn min_score(&self) -> f32 {
+        (self.threshold / (1.0 - self.threshold)).ln()
+    }
+}
+
 impl HeadUse {
     pub fn new(rule: u32, used: &ModelUse) -> HeadUse {
         HeadUse {
             rule,
             head: used.index,
-            min_score: (used.threshold / (1.0 - used.threshold)).ln(),
+            min_score: used.min_score(),
         }
     }
 }
@@ -167,6 +178,17 @@ impl SentenceModel {
         }
     }
 
+    /// Whether the use's head scores `piece` at or above its threshold, as it would a sentence.
+    pub fn flags(&self, piece: &str, used: &ModelUse) -> bool {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+        }
+        SCRATCH.with_borrow_mut(|scratch| {
+            self.score(piece, scratch);
+            scratch.scores[used.index as usize] >= used.min_score()
+        })
+    }
+
     /// Each head's score (log-odds) of one sentence, left in `scratch.scores`: the weights of
     /// its n-grams' buckets, each counted 1 + ln(occurrences), the vector scaled to unit length.
     pub fn score(&self, sentence: &str, scratch: &mut Scratch) {
@@ -257,13 +279,20 @@ pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         .map(|(i, c)| (i, i + c.len_utf8()))
         .chain([(text.len(), text.len())]);
     ends.filter_map(move |(end, next)| {
-        let piece = &text[start..end];
-        let from = start + piece.len() - piece.trim_start().len();
+        let piece = readable(text, start..end);
         start = next;
-        let trimmed = piece.trim();
-        let han = trimmed.chars().filter(|&c| is_han(c)).take(MIN_HAN).count();
-        (han == MIN_HAN).then(|| from..from + trimmed.len())
+        piece
     })
+}
+
+/// `range` of `text` without surrounding white space, if the model reads it: it holds at
+/// least [`MIN_HAN`] Chinese characters.
+pub fn readable(text: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let piece = &text[range.clone()];
+    let from = range.start + piece.len() - piece.trim_start().len();
+    let trimmed = piece.trim();
+    let han = trimmed.chars().filter(|&c| is_han(c)).take(MIN_HAN).count();
+    (han == MIN_HAN).then(|| from..from + trimmed.len())
 }
 
 const MIN_HAN: usize = 4;

@@ -103,6 +103,7 @@ struct RawRule {
     digits: bool,
     model: Option<Spanned<String>>,
     threshold: Option<Spanned<f32>>,
+    rest_of_sentence: Option<Spanned<bool>>,
     #[serde(default)]
     flag: Vec<String>,
     #[serde(default)]
@@ -161,7 +162,16 @@ type ModelError = (Range<usize>, String, Option<&'static str>);
 /// match (its candidates are whole sentences).
 fn model_use(raw: &RawRule) -> Result<Option<ModelUse>, ModelError> {
     let (head, threshold) = match (&raw.model, &raw.threshold) {
-        (None, None) => return Ok(None),
+        (None, None) => {
+            return match &raw.rest_of_sentence {
+                Some(rest) => Err((
+                    rest.span(),
+                    "`rest_of_sentence` belongs to a rule with a `model`".to_string(),
+                    None,
+                )),
+                None => Ok(None),
+            }
+        }
         (None, Some(threshold)) => {
             return Err((
                 threshold.span(),
@@ -211,6 +221,7 @@ fn model_use(raw: &RawRule) -> Result<Option<ModelUse>, ModelError> {
         head: head.get_ref().clone(),
         index,
         threshold: value,
+        rest_of_sentence: raw.rest_of_sentence.as_ref().is_some_and(|r| *r.get_ref()),
     }))
 }
 
@@ -730,6 +741,18 @@ mod tests {
         let pack = load(&rule("model = \"inducement\"\nthreshold = 0.9")).unwrap();
         let used = pack.rules[0].1.model.as_ref().expect("model use");
         assert_eq!((used.head.as_str(), used.threshold), ("inducement", 0.9));
+        assert!(!used.rest_of_sentence);
+        let pack = load(&rule(
+            "model = \"inducement\"\nthreshold = 0.9\nrest_of_sentence = true",
+        ))
+        .unwrap();
+        assert!(pack.rules[0].1.model.as_ref().unwrap().rest_of_sentence);
+        let (message, at) = error_at(&rule("rest_of_sentence = true\nphrases = [\"加微信\"]"));
+        assert!(
+            message.contains("`rest_of_sentence` belongs to a rule with a `model`"),
+            "{message}"
+        );
+        assert_eq!(at, "true");
 
         let (message, at) = error_at(&rule("model = \"sports\"\nthreshold = 0.9"));
         assert!(message.contains("no head \"sports\""), "{message}");
