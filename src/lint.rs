@@ -7,8 +7,10 @@ use std::rc::Rc;
 
 use crate::diagnostic::{sort_diagnostics, Diagnostic, LineIndex};
 use crate::extract::{extract, Block, Extracted, Format, Scope, TablePlace};
-use crate::filter::context::{accept, cell_frames, section_frames, SectionFrames};
-use crate::filter::overlap::{merge_overlapping, rest_of_model_sentences};
+use crate::filter::context::{accept, cell_frames, section_frames, Accepted, SectionFrames};
+use crate::filter::overlap::{
+    merge_overlapping, rest_of_model_sentences, wants_rest_of_sentence, BlockPhrases,
+};
 use crate::matching::{match_block, BlockMatches, ContextWanted};
 use crate::normalize::{has_numerals, normalize, with_digits, Normalized, View};
 use crate::rules::{RuleSet, Severity};
@@ -109,9 +111,30 @@ pub fn lint_blocks(rules: &RuleSet, text: &str, blocks: &[Block]) -> Vec<Diagnos
                 frames,
             });
         }
-        for (normalized, matches) in views {
-            let accepted = accept(rules, block, &normalized, matches, framed);
-            for found in rest_of_model_sentences(rules, &normalized.text, accepted) {
+        let accepted: Vec<(Rc<Normalized>, Vec<Accepted>)> = views
+            .into_iter()
+            .map(|(normalized, matches)| {
+                let found = accept(rules, block, &normalized, matches, framed);
+                (normalized, found)
+            })
+            .collect();
+        let phrases = accepted
+            .iter()
+            .any(|(_, found)| wants_rest_of_sentence(rules, found))
+            .then(|| {
+                BlockPhrases::new(
+                    rules,
+                    accepted
+                        .iter()
+                        .map(|(n, found)| (n.as_ref(), found.as_slice())),
+                )
+            });
+        for (normalized, found) in accepted {
+            let found = match &phrases {
+                Some(phrases) => rest_of_model_sentences(rules, &normalized, found, phrases),
+                None => found,
+            };
+            for found in found {
                 let mut pieces = Vec::new();
                 for original in normalized.original_pieces(found.range.clone()) {
                     block.source_pieces(original, &mut pieces);

@@ -184,7 +184,7 @@ fn explanation(rules: &RuleSet, rule: &Rule) -> String {
         ));
         if model.rest_of_sentence {
             out.push_str(
-                "            and, in a sentence a rule of its category flags, the other clauses it\n            still rates so on their own\n",
+                "            and, in a sentence a rule of its category flags, each run of the other\n            clauses it still rates so on its own\n",
             );
         }
     }

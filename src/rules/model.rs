@@ -29,7 +29,7 @@ pub struct ModelUse {
     /// The probability at or above which a sentence is a candidate.
     pub threshold: f32,
     /// Whether a flagged sentence that holds a phrase of the rule's category keeps, as
-    /// findings, its other clauses the head still flags on their own
+    /// findings, the runs of its other clauses the head still flags on their own
     /// ([`crate::filter::overlap::rest_of_model_sentences`]).
     pub rest_of_sentence: bool,
 }
