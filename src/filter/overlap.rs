@@ -189,10 +189,9 @@ pub fn merge_overlapping(rules: &RuleSet, diagnostics: Vec<Diagnostic>) -> Vec<D
                 break;
             }
             if overlap(&k.span, &d.span) && rules.rules[k.rule].category == *category {
-                let rank = |d: &Diagnostic| {
-                    let by_phrase = rules.rules[d.rule].model.is_none();
-                    (by_phrase, d.severity, d.span.len())
-                };
+                // A model's sentence never meets a phrase of its category here (see
+                // drop_sentences_holding_phrases).
+                let rank = |d: &Diagnostic| (d.severity, d.span.len());
                 let better = rank(&d) > rank(k);
                 if better {
                     *k = d;

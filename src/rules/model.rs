@@ -180,6 +180,8 @@ impl SentenceModel {
 
     /// Whether the use's head scores `piece` at or above its threshold, as it would a sentence.
     pub fn flags(&self, piece: &str, used: &ModelUse) -> bool {
+        // Called from the filter stage, which has no matcher's scratch: a thread's own one is
+        // reused from call to call.
         thread_local! {
             static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
         }
