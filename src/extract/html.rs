@@ -573,13 +573,11 @@ impl Walker<'_> {
             return;
         };
         let start_len = block.text.len();
-        for (source, bytes) in merge_pieces(self.source, text.span.start, recorded) {
-            let decoded = String::from_utf8_lossy(&bytes);
-            let source_range = self.offset + source.start..self.offset + source.end;
-            if self.source.as_bytes().get(source.clone()) == Some(&bytes[..]) {
-                push_collapsing_newlines(block, &decoded, source_range.start);
-            } else {
-                block.push_mapped(&decoded, source_range);
+        for piece in merge_pieces(self.source, text.span.start, recorded) {
+            let source_range = self.offset + piece.source.start..self.offset + piece.source.end;
+            match self.source.get(piece.source).filter(|_| piece.verbatim) {
+                Some(verbatim) => push_collapsing_newlines(block, verbatim, source_range.start),
+                None => block.push_mapped(&String::from_utf8_lossy(&piece.bytes), source_range),
             }
         }
         if link && block.text.len() > start_len {
@@ -588,35 +586,72 @@ impl Walker<'_> {
     }
 }
 
-/// Turns the recorded (end position, bytes) pieces of one string token into (source range,
-/// bytes) pieces, merging neighbours that copy the source verbatim so that every piece ends on
-/// a character boundary (html5gum may emit half of a UTF-8 character).
-fn merge_pieces(
-    source: &str,
-    token_start: usize,
-    recorded: &[(usize, Vec<u8>)],
-) -> Vec<(Range<usize>, Vec<u8>)> {
+/// A run of one string token's decoded bytes and the source bytes it came from.
+struct Piece {
+    source: Range<usize>,
+    bytes: Vec<u8>,
+    /// The bytes are the source's, up to HTML's line-break preprocessing ([`reads_verbatim`]).
+    verbatim: bool,
+}
+
+/// Turns the recorded (end position, bytes) pieces of one string token into [`Piece`]s,
+/// merging neighbours that copy the source verbatim so that every piece ends on a character
+/// boundary (html5gum may emit half of a UTF-8 character).
+fn merge_pieces(source: &str, token_start: usize, recorded: &[(usize, Vec<u8>)]) -> Vec<Piece> {
     let bytes = source.as_bytes();
-    let mut merged: Vec<(Range<usize>, Vec<u8>)> = Vec::new();
+    let mut merged: Vec<Piece> = Vec::new();
     let mut previous_end = token_start;
     for (end, piece) in recorded {
-        let end = (*end).clamp(previous_end, bytes.len());
+        let mut end = (*end).clamp(previous_end, bytes.len());
+        // html5gum reads a CRLF as one LF but records the LF's end after the CR: the LF byte
+        // belongs to this piece, not to the start of the next.
+        if piece.ends_with(b"\n")
+            && end > previous_end
+            && bytes[end - 1] == b'\r'
+            && bytes.get(end) == Some(&b'\n')
+        {
+            end += 1;
+        }
         let range = previous_end..end;
         previous_end = end;
-        let literal = bytes.get(range.clone()) == Some(&piece[..]);
+        let verbatim = reads_verbatim(&bytes[range.clone()], piece);
         match merged.last_mut() {
-            Some((last_range, last_bytes))
-                if last_range.end == range.start
-                    && (std::str::from_utf8(last_bytes).is_err()
-                        || literal && bytes.get(last_range.clone()) == Some(&last_bytes[..])) =>
+            Some(last)
+                if last.source.end == range.start
+                    && (std::str::from_utf8(&last.bytes).is_err() || last.verbatim && verbatim) =>
             {
-                last_range.end = range.end;
-                last_bytes.extend_from_slice(piece);
+                last.source.end = range.end;
+                last.bytes.extend_from_slice(piece);
+                last.verbatim &= verbatim;
             }
-            _ => merged.push((range, piece.clone())),
+            _ => merged.push(Piece {
+                source: range,
+                bytes: piece.clone(),
+                verbatim,
+            }),
         }
     }
     merged
+}
+
+/// True when the tokenizer handed over `source` unchanged, or changed only by HTML's input
+/// preprocessing, which turns every CRLF and lone CR into LF: such text maps back byte for
+/// byte, so a draft saved with Windows line breaks keeps exact positions.
+fn reads_verbatim(source: &[u8], decoded: &[u8]) -> bool {
+    if !source.contains(&b'\r') {
+        return source == decoded;
+    }
+    let mut normalized = Vec::with_capacity(source.len());
+    let mut rest = source.iter().peekable();
+    while let Some(&byte) = rest.next() {
+        if byte == b'\r' {
+            normalized.push(b'\n');
+            rest.next_if_eq(&&b'\n');
+        } else {
+            normalized.push(byte);
+        }
+    }
+    normalized == decoded
 }
 
 /// Whitespace with a line break inside HTML text is layout, not a sentence end: it becomes one
@@ -764,6 +799,30 @@ mod tests {
         let source = "<p>第一行\n    第二行<br>第三行</p>";
         let extracted = extract_html(source);
         assert_eq!(texts(&extracted), ["第一行 第二行\n第三行"]);
+    }
+
+    /// html5gum turns CRLF and CR into LF before it emits text; the text must read as with LF
+    /// and still map to the exact bytes, not to the whole run after a line break.
+    #[test]
+    fn windows_line_breaks_read_as_lf_and_map_exactly() {
+        for (source, lf) in [
+            (
+                "<p>甲乙。\r\n转发到朋友圈\r\n&amp;丙</p>",
+                "<p>甲乙。\n转发到朋友圈\n&amp;丙</p>",
+            ),
+            (
+                "<p>\r\n转发到朋友圈\r\r\n丙\r丁</p>",
+                "<p>\n转发到朋友圈\n\n丙\n丁</p>",
+            ),
+        ] {
+            let extracted = extract_html(source);
+            assert_eq!(texts(&extracted), texts(&extract_html(lf)));
+            assert_eq!(
+                pieces_of(source, &extracted, "转发到朋友圈"),
+                ["转发到朋友圈"]
+            );
+            assert_eq!(pieces_of(source, &extracted, "丙"), ["丙"]);
+        }
     }
 
     #[test]

@@ -12,6 +12,10 @@ pub fn extract_plain(text: &str) -> Extracted {
                 &mut block,
                 Block::new(ScopeSet::of(Scope::Body)),
             ));
+        } else if let Some(content) = line.strip_suffix("\r\n") {
+            // A Windows line break reads as a Unix one, so matches cross it the same way.
+            block.push_literal(content, offset);
+            block.push_mapped("\n", offset + content.len()..offset + line.len());
         } else {
             block.push_literal(line, offset);
         }
@@ -32,5 +36,13 @@ mod tests {
         let extracted = extract_plain(source);
         assert_eq!(texts(&extracted), ["第一段\n还是第一段\n", "第二段"]);
         assert_eq!(pieces_of(source, &extracted, "第二段"), ["第二段"]);
+    }
+
+    #[test]
+    fn windows_line_breaks_read_as_lf() {
+        let source = "第一段\r\n还是第一段\r\n\r\n第二段";
+        let extracted = extract_plain(source);
+        assert_eq!(texts(&extracted), ["第一段\n还是第一段\n", "第二段"]);
+        assert_eq!(pieces_of(source, &extracted, "段\n还"), ["段\r\n还"]);
     }
 }

@@ -413,24 +413,34 @@ impl Pattern {
     }
 
     /// The span to report for a match found at `found`: its `hit` group when the pattern has
-    /// one and the group took part, else the whole match.
+    /// one and the group took part, else the whole match; without the whitespace at its ends,
+    /// which an open tail such as `[^。]{0,6}` takes in (a finding must not end on the next line).
     pub fn reported_span(&self, text: &str, found: Range<usize>) -> Range<usize> {
-        if !self.has_hit_group {
-            return found;
-        }
-        // Anchored on the match just found, so the search finds that same match again.
-        let input = Input::new(text)
-            .range(found.clone())
-            .anchored(Anchored::Yes);
-        let captures = self.with_regex(|regex, cache| {
-            let mut captures = regex.create_captures();
-            regex.search_captures_with(cache, &input, &mut captures);
+        let span = if self.has_hit_group {
+            // Anchored on the match just found, so the search finds that same match again.
+            let input = Input::new(text)
+                .range(found.clone())
+                .anchored(Anchored::Yes);
+            let captures = self.with_regex(|regex, cache| {
+                let mut captures = regex.create_captures();
+                regex.search_captures_with(cache, &input, &mut captures);
+                captures
+            });
             captures
-        });
-        captures
-            .get_group_by_name("hit")
-            .filter(|span| !span.is_empty())
-            .map_or(found, |span| span.range())
+                .get_group_by_name("hit")
+                .filter(|span| !span.is_empty())
+                .map_or(found, |span| span.range())
+        } else {
+            found
+        };
+        let matched = &text[span.clone()];
+        let start = span.start + (matched.len() - matched.trim_start().len());
+        let end = span.start + matched.trim_end().len();
+        if start < end {
+            start..end
+        } else {
+            span
+        }
     }
 }
 
