@@ -128,7 +128,8 @@ fn human_report_shows_source_severity_help_and_clause() {
             "限制功能 restrict: 出现了紫色动物「紫色大象」",
         ))
         .stdout(predicate::str::contains("testing.purple_animal"))
-        .stdout(predicate::str::contains("[a.md:3:"))
+        // Columns count characters, as in every other format.
+        .stdout(predicate::str::contains("[a.md:3:4]"))
         .stdout(predicate::str::contains("这里有紫色大象。"))
         .stdout(predicate::str::contains("换一种颜色"))
         .stdout(predicate::str::contains("依据 clause: 测试条款 1"))
@@ -145,7 +146,7 @@ fn human_report_of_a_finding_far_along_one_long_line() {
         "一段普通的文字，".repeat(10_000)
     );
     p.write("min.html", &line);
-    let column = line.find("紫色大象").unwrap() + 1;
+    let column = line[..line.find("紫色大象").unwrap()].chars().count() + 1;
     p.check(&["min.html"])
         .assert()
         .code(1)

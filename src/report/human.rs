@@ -62,8 +62,10 @@ impl SourceCode for IndexedSource<'_> {
         if data_end - data_start > LONG_CONTEXT {
             return Ok(Box::new(self.window(start, end, start_line, end_line)));
         }
+        // miette's own `SourceCode` counts this column in bytes, and its header shows it:
+        // count characters, as every other format does (a Chinese line's 5:7, not 5:15).
         let column = if context_lines_before == 0 {
-            start - self.lines.line_start(start_line)
+            self.lines.position(self.text, start).column - 1
         } else {
             0
         };
@@ -269,8 +271,14 @@ mod tests {
             let theirs = text.read_span(&span, before, after).unwrap();
             assert_eq!(ours.data(), theirs.data(), "context {before}/{after}");
             assert_eq!(ours.line(), theirs.line());
-            assert_eq!(ours.column(), theirs.column());
             assert_eq!(ours.span(), theirs.span());
+            if before > 0 {
+                assert_eq!(ours.column(), theirs.column());
+            }
         }
+        // The header's column counts characters (第二行有 = 4), where miette's counts bytes.
+        let header = indexed.read_span(&span, 0, 0).unwrap();
+        assert_eq!(header.column(), 4);
+        assert_eq!(text.read_span(&span, 0, 0).unwrap().column(), 12);
     }
 }
