@@ -2,10 +2,12 @@
 //! `--baseline FILE` reports only new ones.
 //!
 //! A finding is identified by its file, rule, matched text and the text around it on its line,
-//! not by its position, so edits elsewhere in the file do not bring it back.
+//! not by its position, so edits elsewhere in the file do not bring it back. The file is named
+//! by its path relative to the baseline file's folder, so it matches however its path was
+//! typed (`drafts/a.md`, `./drafts/a.md`, an absolute path) and wherever gzhlint runs.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -64,9 +66,36 @@ pub fn entry(rules: &RuleSet, path: &str, text: &str, diagnostic: &Diagnostic) -
     }
 }
 
+/// The folder the paths of the baseline file `baseline` are relative to: its own.
+pub fn root(baseline: &Path) -> PathBuf {
+    let folder = match baseline.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    folder
+        .canonicalize()
+        .unwrap_or_else(|_| folder.to_path_buf())
+}
+
+/// How a baseline rooted at `root` names `file`: relative to `root`, with `/` separators; a
+/// path that cannot be resolved (`--stdin` with a made-up name) is kept as given.
+pub fn path_key(root: &Path, file: &Path) -> String {
+    let relative = file
+        .canonicalize()
+        .ok()
+        .and_then(|file| pathdiff::diff_paths(file, root));
+    relative
+        .as_deref()
+        .unwrap_or(file)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 /// Recorded findings, each usable once (two identical findings need two entries).
 #[derive(Debug, Default)]
 pub struct Baseline {
+    /// The folder the recorded paths are relative to (see [`root`]).
+    root: PathBuf,
     remaining: HashMap<Entry, usize>,
 }
 
@@ -103,16 +132,26 @@ impl Baseline {
         for entry in file.findings {
             *remaining.entry(entry).or_insert(0) += 1;
         }
-        Ok(Baseline { remaining })
+        Ok(Baseline {
+            root: root(path),
+            remaining,
+        })
     }
 
-    /// The entries recorded for one file, for a worker to use up on its own.
-    pub fn for_path(&self, path: &str) -> Baseline {
+    /// How this baseline names `file` (see [`path_key`]).
+    pub fn key(&self, file: &Path) -> String {
+        path_key(&self.root, file)
+    }
+
+    /// The entries recorded for the file this baseline names `key`, for a worker to use up on
+    /// its own.
+    pub fn for_key(&self, key: &str) -> Baseline {
         Baseline {
+            root: self.root.clone(),
             remaining: self
                 .remaining
                 .iter()
-                .filter(|(entry, _)| entry.path == path)
+                .filter(|(entry, _)| entry.path == key)
                 .map(|(entry, count)| (entry.clone(), *count))
                 .collect(),
         }

@@ -399,3 +399,43 @@ fn baseline_reports_only_new_findings() {
     .code(2)
     .stderr(predicate::str::contains("broken.json:2: invalid baseline"));
 }
+
+/// A baseline names files relative to its own folder: the same file matches however its path
+/// is typed and from whichever folder gzhlint runs (pre-commit passes file names, CI folders).
+#[test]
+fn baseline_matches_a_file_however_its_path_is_typed() {
+    let p = Project::with_pack(PACK);
+    p.write("drafts/a.md", "这里有紫色大象。\n");
+    p.check(&["--write-baseline", "baseline.json", "drafts/"])
+        .assert()
+        .code(0);
+    let recorded = String::from_utf8(p.read("baseline.json")).unwrap();
+    assert!(recorded.contains("\"path\": \"drafts/a.md\""), "{recorded}");
+    let absolute = p.path().join("drafts").display().to_string();
+    for path in [
+        "drafts",
+        "./drafts",
+        "drafts/a.md",
+        "./drafts/../drafts/a.md",
+        &absolute,
+    ] {
+        p.check(&["--baseline", "baseline.json", path])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("1 in baseline"));
+    }
+    let mut from_inside = assert_cmd::Command::cargo_bin("gzhlint").unwrap();
+    from_inside
+        .current_dir(p.path().join("drafts"))
+        .args([
+            "check",
+            "--rules",
+            "../pack.toml",
+            "--baseline",
+            "../baseline.json",
+            "a.md",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1 in baseline"));
+}

@@ -117,7 +117,8 @@ struct Job<'a> {
     baseline: Option<&'a Baseline>,
     fix: bool,
     diff: bool,
-    write_baseline: bool,
+    /// With --write-baseline: the folder its paths are relative to.
+    write_baseline: Option<PathBuf>,
 }
 
 pub fn run(args: CheckArgs) -> i32 {
@@ -231,7 +232,7 @@ pub fn run(args: CheckArgs) -> i32 {
         baseline: baseline.as_ref(),
         fix: args.fix,
         diff: args.diff,
-        write_baseline: args.write_baseline.is_some(),
+        write_baseline: args.write_baseline.as_deref().map(baseline::root),
     };
     let renderer = report::human::HumanRenderer::new(args.color.enabled());
     let mut reporter = match Reporter::new(&args, &rules) {
@@ -681,10 +682,10 @@ fn filter(
     sort_diagnostics(rules, &mut diagnostics);
     let mut baselined = 0;
     if let Some(baseline) = job.baseline {
-        let shown = path.to_string_lossy().replace('\\', "/");
-        let mut known = baseline.for_path(&shown);
+        let key = baseline.key(path);
+        let mut known = baseline.for_key(&key);
         diagnostics.retain(|d| {
-            let recorded = known.take(&baseline::entry(rules, &shown, text, d));
+            let recorded = known.take(&baseline::entry(rules, &key, text, d));
             baselined += usize::from(recorded);
             !recorded
         });
@@ -765,12 +766,12 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
             }
         }
     }
-    let baseline_entries = if job.write_baseline {
-        let shown = path.to_string_lossy().replace('\\', "/");
+    let baseline_entries = if let Some(root) = &job.write_baseline {
+        let key = baseline::path_key(root, path);
         filtered
             .diagnostics
             .iter()
-            .map(|d| baseline::entry(job.rules, &shown, &linted.source.text, d))
+            .map(|d| baseline::entry(job.rules, &key, &linted.source.text, d))
             .collect()
     } else {
         Vec::new()
