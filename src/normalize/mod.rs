@@ -277,10 +277,9 @@ pub fn with_digits(plain: &Normalized) -> Normalized {
         // number: leave it, so it cannot lengthen the number.
         let beside_digits = text[..start].ends_with(|c: char| c.is_ascii_digit())
             || text[start + run.len..].starts_with(|c: char| c.is_ascii_digit());
-        if beside_digits {
-            digits.push_exact(&text[start..start + run.len], start);
-        } else {
-            digits.push_replaced(&run.digits, start..start + run.len);
+        match run.digits {
+            Some(number) if !beside_digits => digits.push_replaced(&number, start..start + run.len),
+            _ => digits.push_exact(&text[start..start + run.len], start),
         }
         at = start + run.len;
     }

@@ -51,7 +51,9 @@ pub fn is_numeral(c: char) -> bool {
 }
 
 pub struct NumeralRun {
-    pub digits: String,
+    /// The number as digits; `None` when the run is no number: a leading 万 multiplies
+    /// nothing (万一, 上万亿).
+    pub digits: Option<String>,
     /// Length in bytes of the numeral text read.
     pub len: usize,
 }
@@ -67,18 +69,22 @@ pub fn chinese_run(text: &str) -> Option<NumeralRun> {
         return None;
     }
     let run = &text[..len];
-    let digits = if run.chars().any(|c| unit(c).is_some()) {
-        positional(run)?.to_string()
+    let digits = if run.starts_with(['万', '萬']) {
+        None
+    } else if run.chars().any(|c| unit(c).is_some()) {
+        Some(positional(run).to_string())
     } else {
-        run.chars()
-            .map(|c| char::from_digit(digit(c).unwrap_or(0) as u32, 10).unwrap_or('0'))
-            .collect()
+        Some(
+            run.chars()
+                .map(|c| char::from_digit(digit(c).unwrap_or(0) as u32, 10).unwrap_or('0'))
+                .collect(),
+        )
     };
     Some(NumeralRun { digits, len })
 }
 
-/// Values of positional numerals up to the 万 unit; `None` for ill-formed runs.
-fn positional(run: &str) -> Option<u64> {
+/// Values of positional numerals up to the 万 unit.
+fn positional(run: &str) -> u64 {
     let mut total = 0u64;
     let mut section = 0u64;
     let mut pending: Option<u64> = None;
@@ -94,5 +100,5 @@ fn positional(run: &str) -> Option<u64> {
             }
         }
     }
-    Some(total + section + pending.unwrap_or(0))
+    total + section + pending.unwrap_or(0)
 }

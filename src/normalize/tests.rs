@@ -96,6 +96,10 @@ fn numerals() {
     assert_eq!(norm("集齐十八个赞"), "集齐十八个赞");
     assert_eq!(normalize("王五13812345678", digits).text, "王五13812345678");
     assert_eq!(normalize("兩週見效", digits).text, "2周见效");
+    // A leading 万 multiplies nothing: the run is a word, left as written.
+    assert_eq!(normalize("站上万亿", digits).text, "站上万亿");
+    assert_eq!(normalize("万一出事", digits).text, "万一出事");
+    assert_eq!(normalize("一万", digits).text, "10000");
 }
 
 #[test]
