@@ -10,11 +10,11 @@
 //!
 //! [rules]                               # rule id or category → "off" or a severity
 //! "false_advertising" = "off"
-//! "prohibited_content.clickbait_title" = "warning"
+//! "prohibited_content.clickbait_shock" = "warning"
 //!
 //! [[override]]                          # later overrides win
 //! paths = ["ads/**"]
-//! rules = { "false_advertising.absolute_terms" = "restrict" }
+//! rules = { "false_advertising.absolute_superlative" = "restrict" }
 //! ```
 
 use std::collections::BTreeMap;
@@ -380,8 +380,8 @@ require_reason = true
 
 # Turn rules or whole categories off, or change their severity: "off" | "warning" | "restrict" | "ban".
 [rules]
-# "false_advertising.absolute_terms" = "restrict"
-# "prohibited_content.clickbait_title" = "off"
+# "false_advertising.absolute_superlative" = "restrict"
+# "prohibited_content.clickbait_shock" = "off"
 
 # Settings for some paths only; later overrides win.
 # [[override]]

@@ -439,3 +439,48 @@ fn baseline_matches_a_file_however_its_path_is_typed() {
         .code(0)
         .stdout(predicate::str::contains("1 in baseline"));
 }
+
+/// The configuration and suppression examples users copy must work with the built-in packs:
+/// the starter `init` writes with its commented rule lines switched on, and the README's own
+/// configuration and suppression blocks.
+#[test]
+fn documented_examples_name_real_rules() {
+    let p = Project::with_pack(PACK);
+    p.gzhlint(&["init"]).assert().code(0);
+    let starter = String::from_utf8(p.read("gzhlint.toml")).unwrap();
+    let uncommented = starter.replace("# \"", "\"");
+    assert_ne!(
+        uncommented, starter,
+        "the starter has no commented rule line"
+    );
+    p.write("gzhlint.toml", &uncommented);
+    p.write("a.md", "正文\n");
+    p.gzhlint(&["config", "a.md"]).assert().code(0);
+
+    let readme = include_str!("../README.md");
+    let block_after = |heading: &str, fence: &str| -> String {
+        let section = &readme[readme.find(heading).unwrap()..];
+        let start = section.find(fence).unwrap() + fence.len();
+        section[start..start + section[start..].find("```").unwrap()].to_string()
+    };
+    p.write(
+        "gzhlint.toml",
+        &block_after("## Configuration", "```toml\n"),
+    );
+    p.write("rules/our-brand.toml", PACK);
+    p.write("articles/a.md", "正文\n");
+    p.gzhlint(&["config", "articles/a.md"]).assert().code(0);
+
+    let suppressions = block_after("## Inline suppressions", "```markdown\n");
+    p.write(
+        "s.md",
+        &format!("{suppressions}\n欠款人张三，手机 13752908164，请尽快还款。\n"),
+    );
+    let out = p
+        .gzhlint(&["check", "--isolated", "--format", "concise", "s.md"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains("invalid_suppression"), "{stdout}");
+    assert!(stdout.contains("1 suppressed"), "{stdout}");
+}

@@ -29,7 +29,9 @@ pub enum RulesCommand {
     },
     /// What a rule catches, why, how to fix it, with its examples.
     Explain {
+        /// The rule's id, as `rules list` shows it (inducement.share_for_reward).
         id: String,
+        /// Also load these packs (files or folders).
         #[arg(long = "rules", value_name = "PACK")]
         rules: Vec<PathBuf>,
         /// Load only the packs given with --rules.

@@ -1,4 +1,5 @@
-//! One line per diagnostic: `path:line:col: severity rule-id message`.
+//! One line per diagnostic: `path:line:col: severity rule-id message「text」`. A match across
+//! a line break shows it as ⏎, so the line stays one line for the tools that read it.
 
 use super::FileResult;
 use crate::rules::RuleSet;
@@ -14,7 +15,7 @@ pub fn render(rules: &RuleSet, file: &FileResult, out: &mut String) {
             d.severity,
             rule.id,
             rule.message,
-            d.text
+            d.text.replace("\r\n", "⏎").replace(['\n', '\r'], "⏎")
         ));
     }
 }
