@@ -439,3 +439,84 @@ fn baseline_matches_a_file_however_its_path_is_typed() {
         .code(0)
         .stdout(predicate::str::contains("1 in baseline"));
 }
+
+/// encoding_rs reads GB18030 as "GBK", whose encoder has no four-byte sequences and writes €
+/// as 0x80: a fix changes the bytes of its span and no others.
+#[test]
+fn fix_keeps_every_other_byte_of_a_gb18030_draft() {
+    let p = Project::with_pack(PACK);
+    let encode = |text: &str| encoding_rs::GB18030.encode(text).0.into_owned();
+    let head = [
+        encode("第一行说明文字，用来让编码检测更有把握。😀𠀀，价格€5，"),
+        vec![0x80], // the same € as GBK writes it
+        encode("元。\r\n\r\n这里有"),
+    ]
+    .concat();
+    let tail = encode("，结尾。\r\n");
+    let draft = [head.clone(), encode("紫色大象"), tail.clone()].concat();
+    p.write_bytes("a.md", &draft);
+    p.check(&["--diff", "a.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("+这里有灰色大象，结尾。"));
+    p.check(&["--fix", "a.md"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("fixed 1 findings in 1 files"));
+    assert_eq!(p.read("a.md"), [head, encode("灰色大象"), tail].concat());
+}
+
+const SMILEY_PACK: &str = r#"
+[pack]
+id = "wf-smiley"
+name = "a replacement outside GBK"
+version = "1.0.0"
+
+[[rule]]
+id = "testing.smiley"
+category = "testing"
+severity = "warning"
+message = "笑脸"
+help = "用表情"
+clause = "测试条款"
+replace = "😀"
+fix = "safe"
+phrases = ["笑脸符号"]
+"#;
+
+/// A replacement the file's encoding cannot hold is refused, and --diff says so rather than
+/// show a change --fix will not make; a GB18030 draft takes it in a four-byte sequence.
+#[test]
+fn a_replacement_the_encoding_lacks_is_refused_alike_by_diff_and_fix() {
+    let p = Project::with_pack(SMILEY_PACK);
+    let gbk = encoding_rs::GBK
+        .encode("第一行说明文字，用来让编码检测更有把握。\n\n这里有笑脸符号。\n")
+        .0
+        .into_owned();
+    p.write_bytes("gbk.md", &gbk);
+    p.check(&["--diff", "gbk.md"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::contains(
+        "gzhlint: note: gbk.md: GBK cannot encode the replacement “😀”, --fix will not change it",
+    ));
+    p.check(&["--fix", "gbk.md"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "gzhlint: note: gbk.md: GBK cannot encode the replacement “😀”, not fixed",
+        ));
+    assert_eq!(p.read("gbk.md"), gbk);
+
+    let gb18030 = |text: &str| encoding_rs::GB18030.encode(text).0.into_owned();
+    p.write_bytes(
+        "gb18030.md",
+        &gb18030("第一行说明文字，用来让编码检测更有把握。𠀀\n\n这里有笑脸符号。\n"),
+    );
+    p.check(&["--fix", "gb18030.md"]).assert().code(0);
+    assert_eq!(
+        p.read("gb18030.md"),
+        gb18030("第一行说明文字，用来让编码检测更有把握。𠀀\n\n这里有😀。\n")
+    );
+}

@@ -729,39 +729,33 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
     let mut fixed = 0;
     let mut diff = None;
     if job.fix || job.diff {
-        let text = &linted.source.text;
-        let edits = fix::safe_edits(job.rules, text, &filtered.diagnostics);
+        let edits = fix::safe_edits(job.rules, &linted.source.text, &filtered.diagnostics);
         if !edits.is_empty() {
-            let new_text = fix::apply(text, &edits);
             let shown = path.to_string_lossy().replace('\\', "/");
-            if job.diff {
-                diff = Some(fix::unified_diff(&shown, text, &new_text));
-            } else if linted.source.had_errors {
-                eprintln!(
-                    "gzhlint: note: {shown}: not fixed, it has bytes invalid in its encoding"
-                );
-            } else {
-                match fix::encode(&new_text, &linted.source) {
-                    None => eprintln!(
-                        "gzhlint: note: {shown}: not fixed, {} cannot encode the replacement",
-                        linted.source.encoding.name()
-                    ),
-                    Some(new_bytes) => {
-                        if let Err(e) = fix::write_atomically(path, &new_bytes) {
-                            return Outcome::Failed {
-                                path: path.to_path_buf(),
-                                reason: format!("cannot write fixes: {e}"),
-                            };
-                        }
-                        fixed = edits.len();
-                        // Report what remains in the rewritten file.
-                        let source = crate::source::SourceText {
-                            text: new_text,
-                            ..linted.source
+            // --diff shows exactly what --fix would write, and says when it would write nothing.
+            match fix::apply(&bytes, &linted.source, &edits) {
+                Err(unfixable) if job.diff => {
+                    eprintln!("gzhlint: note: {shown}: {unfixable}, --fix will not change it");
+                }
+                Err(unfixable) => eprintln!("gzhlint: note: {shown}: {unfixable}, not fixed"),
+                Ok(fixes) if job.diff => {
+                    diff = Some(fix::unified_diff(&shown, &linted.source.text, &fixes.text));
+                }
+                Ok(fixes) => {
+                    if let Err(e) = fix::write_atomically(path, &fixes.bytes) {
+                        return Outcome::Failed {
+                            path: path.to_path_buf(),
+                            reason: format!("cannot write fixes: {e}"),
                         };
-                        linted = crate::lint::lint_source(job.rules, source, input.format);
-                        filtered = filter(job, settings, path, &linted);
                     }
+                    fixed = edits.len();
+                    // Report what remains in the rewritten file.
+                    let source = crate::source::SourceText {
+                        text: fixes.text,
+                        ..linted.source
+                    };
+                    linted = crate::lint::lint_source(job.rules, source, input.format);
+                    filtered = filter(job, settings, path, &linted);
                 }
             }
         }
