@@ -203,19 +203,55 @@ fn encode_replacement(replacement: &str, source: &SourceText) -> Result<Vec<u8>,
     })
 }
 
-/// Replaces `path` with `bytes` through a temporary file in the same folder and a rename, so a
-/// crash never leaves a half-written draft. Permissions are kept.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path)?.permissions();
-    let mut temp = tempfile::NamedTempFile::new_in(folder)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    std::fs::set_permissions(temp.path(), permissions)?;
-    temp.persist(path).map_err(|e| e.error)?;
+/// Why fixed bytes were not written over a draft.
+#[derive(Debug)]
+pub enum NotWritten {
+    /// Renaming a new file over one of its names would split it from the others.
+    HardLinks(u64),
+    Failed(std::io::Error),
+}
+
+impl NotWritten {
+    /// Whether the run failed, rather than left the file alone by design.
+    pub fn is_error(&self) -> bool {
+        matches!(self, NotWritten::Failed(_))
+    }
+}
+
+impl fmt::Display for NotWritten {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotWritten::HardLinks(links) => write!(
+                f,
+                "has {links} hard links, not fixed (a rewrite would split them apart)"
+            ),
+            NotWritten::Failed(e) => write!(f, "cannot write fixes: {e}"),
+        }
+    }
+}
+
+/// Replaces the draft at `path` with `fixed` through a temporary file in the same folder and a
+/// rename, so a crash never leaves a half-written draft. A symbolic link stays a link and its
+/// target is rewritten; permissions are kept.
+pub fn rewrite(path: &Path, fixed: &[u8]) -> Result<(), NotWritten> {
+    let target = std::fs::canonicalize(path).map_err(NotWritten::Failed)?;
+    let metadata = std::fs::metadata(&target).map_err(NotWritten::Failed)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.nlink() > 1 {
+            return Err(NotWritten::HardLinks(metadata.nlink()));
+        }
+    }
+    let folder = target.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(NotWritten::Failed)?;
+    let file = temp.as_file_mut();
+    file.write_all(fixed).map_err(NotWritten::Failed)?;
+    file.set_permissions(metadata.permissions())
+        .and_then(|()| file.sync_all())
+        .map_err(NotWritten::Failed)?;
+    temp.persist(&target)
+        .map_err(|e| NotWritten::Failed(e.error))?;
     Ok(())
 }
 

@@ -520,3 +520,29 @@ fn a_replacement_the_encoding_lacks_is_refused_alike_by_diff_and_fix() {
         gb18030("第一行说明文字，用来让编码检测更有把握。𠀀\n\n这里有😀。\n")
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn fix_rewrites_a_links_target_and_leaves_hard_links_whole() {
+    use std::os::unix::fs::MetadataExt;
+    let p = Project::with_pack(PACK);
+    p.write("real/a.md", "这里有紫色大象。\n");
+    std::os::unix::fs::symlink("real/a.md", p.path().join("link.md")).unwrap();
+    p.check(&["--fix", "link.md"]).assert().code(0);
+    let link = fs::symlink_metadata(p.path().join("link.md")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is kept");
+    assert_eq!(p.read("real/a.md"), "这里有灰色大象。\n".as_bytes());
+
+    p.write("b.md", "这里有紫色大象。\n");
+    fs::hard_link(p.path().join("b.md"), p.path().join("c.md")).unwrap();
+    p.check(&["--fix", "--format", "concise", "b.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("b.md:1:4: restrict"))
+        .stderr(predicate::str::contains(
+            "gzhlint: note: b.md: has 2 hard links, not fixed",
+        ));
+    assert_eq!(p.read("c.md"), "这里有紫色大象。\n".as_bytes());
+    let ino = |name: &str| fs::metadata(p.path().join(name)).unwrap().ino();
+    assert_eq!(ino("b.md"), ino("c.md"));
+}

@@ -741,22 +741,25 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
                 Ok(fixes) if job.diff => {
                     diff = Some(fix::unified_diff(&shown, &linted.source.text, &fixes.text));
                 }
-                Ok(fixes) => {
-                    if let Err(e) = fix::write_atomically(path, &fixes.bytes) {
+                Ok(fixes) => match fix::rewrite(path, &fixes.bytes) {
+                    Err(not_written) if not_written.is_error() => {
                         return Outcome::Failed {
                             path: path.to_path_buf(),
-                            reason: format!("cannot write fixes: {e}"),
+                            reason: not_written.to_string(),
                         };
                     }
-                    fixed = edits.len();
-                    // Report what remains in the rewritten file.
-                    let source = crate::source::SourceText {
-                        text: fixes.text,
-                        ..linted.source
-                    };
-                    linted = crate::lint::lint_source(job.rules, source, input.format);
-                    filtered = filter(job, settings, path, &linted);
-                }
+                    Err(not_written) => eprintln!("gzhlint: note: {shown}: {not_written}"),
+                    Ok(()) => {
+                        fixed = edits.len();
+                        // Report what remains in the rewritten file.
+                        let source = crate::source::SourceText {
+                            text: fixes.text,
+                            ..linted.source
+                        };
+                        linted = crate::lint::lint_source(job.rules, source, input.format);
+                        filtered = filter(job, settings, path, &linted);
+                    }
+                },
             }
         }
     }
