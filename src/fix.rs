@@ -206,25 +206,30 @@ fn encode_replacement(replacement: &str, source: &SourceText) -> Result<Vec<u8>,
 /// Why fixed bytes were not written over a draft.
 #[derive(Debug)]
 pub enum NotWritten {
+    ReadOnly,
     /// Renaming a new file over one of its names would split it from the others.
     HardLinks(u64),
+    /// The new file could not be given the draft's owner and group.
+    Owner(std::io::Error),
     Failed(std::io::Error),
 }
 
 impl NotWritten {
     /// Whether the run failed, rather than left the file alone by design.
     pub fn is_error(&self) -> bool {
-        matches!(self, NotWritten::Failed(_))
+        matches!(self, NotWritten::Owner(_) | NotWritten::Failed(_))
     }
 }
 
 impl fmt::Display for NotWritten {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            NotWritten::ReadOnly => write!(f, "read-only, not fixed"),
             NotWritten::HardLinks(links) => write!(
                 f,
                 "has {links} hard links, not fixed (a rewrite would split them apart)"
             ),
+            NotWritten::Owner(e) => write!(f, "cannot keep its owner and group, not fixed: {e}"),
             NotWritten::Failed(e) => write!(f, "cannot write fixes: {e}"),
         }
     }
@@ -232,10 +237,14 @@ impl fmt::Display for NotWritten {
 
 /// Replaces the draft at `path` with `fixed` through a temporary file in the same folder and a
 /// rename, so a crash never leaves a half-written draft. A symbolic link stays a link and its
-/// target is rewritten; permissions are kept.
+/// target is rewritten; permissions, owner and group are kept.
 pub fn rewrite(path: &Path, fixed: &[u8]) -> Result<(), NotWritten> {
     let target = std::fs::canonicalize(path).map_err(NotWritten::Failed)?;
     let metadata = std::fs::metadata(&target).map_err(NotWritten::Failed)?;
+    // The rename would succeed whatever the file's mode: respect it.
+    if metadata.permissions().readonly() {
+        return Err(NotWritten::ReadOnly);
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -247,12 +256,26 @@ pub fn rewrite(path: &Path, fixed: &[u8]) -> Result<(), NotWritten> {
     let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(NotWritten::Failed)?;
     let file = temp.as_file_mut();
     file.write_all(fixed).map_err(NotWritten::Failed)?;
+    #[cfg(unix)]
+    keep_owner(file, &metadata).map_err(NotWritten::Owner)?;
     file.set_permissions(metadata.permissions())
         .and_then(|()| file.sync_all())
         .map_err(NotWritten::Failed)?;
     temp.persist(&target)
         .map_err(|e| NotWritten::Failed(e.error))?;
     Ok(())
+}
+
+/// Gives the new file the draft's owner and group, which would otherwise pass to whoever ran
+/// the fix.
+#[cfg(unix)]
+fn keep_owner(file: &std::fs::File, draft: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let new = file.metadata()?;
+    if (new.uid(), new.gid()) == (draft.uid(), draft.gid()) {
+        return Ok(());
+    }
+    std::os::unix::fs::fchown(file, Some(draft.uid()), Some(draft.gid()))
 }
 
 /// A unified diff of a file before and after its fixes.

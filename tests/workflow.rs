@@ -546,3 +546,31 @@ fn fix_rewrites_a_links_target_and_leaves_hard_links_whole() {
     let ino = |name: &str| fs::metadata(p.path().join(name)).unwrap().ino();
     assert_eq!(ino("b.md"), ino("c.md"));
 }
+
+#[cfg(unix)]
+#[test]
+fn fix_leaves_read_only_drafts_alone_and_keeps_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let p = Project::with_pack(PACK);
+    p.write("a.md", "这里有紫色大象。\n");
+    let path = p.path().join("a.md");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    p.check(&["--fix", "--format", "concise", "a.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("a.md:1:4: restrict"))
+        .stderr(predicate::str::contains(
+            "gzhlint: note: a.md: read-only, not fixed",
+        ));
+    assert_eq!(p.read("a.md"), "这里有紫色大象。\n".as_bytes());
+
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    // Giving a file away takes root; elsewhere only the read-only half runs.
+    if std::os::unix::fs::chown(&path, Some(4321), Some(4322)).is_ok() {
+        p.check(&["--fix", "a.md"]).assert().code(0);
+        let fixed = fs::metadata(&path).unwrap();
+        assert_eq!((fixed.uid(), fixed.gid()), (4321, 4322));
+        assert_eq!(fixed.mode() & 0o777, 0o640);
+        assert_eq!(p.read("a.md"), "这里有灰色大象。\n".as_bytes());
+    }
+}
