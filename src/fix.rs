@@ -209,6 +209,8 @@ pub enum NotWritten {
     ReadOnly,
     /// Renaming a new file over one of its names would split it from the others.
     HardLinks(u64),
+    /// Saved again since it was read: writing would lose those edits.
+    Changed,
     /// The new file could not be given the draft's owner and group.
     Owner(std::io::Error),
     Failed(std::io::Error),
@@ -229,16 +231,18 @@ impl fmt::Display for NotWritten {
                 f,
                 "has {links} hard links, not fixed (a rewrite would split them apart)"
             ),
+            NotWritten::Changed => write!(f, "changed while it was being checked, not fixed"),
             NotWritten::Owner(e) => write!(f, "cannot keep its owner and group, not fixed: {e}"),
             NotWritten::Failed(e) => write!(f, "cannot write fixes: {e}"),
         }
     }
 }
 
-/// Replaces the draft at `path` with `fixed` through a temporary file in the same folder and a
-/// rename, so a crash never leaves a half-written draft. A symbolic link stays a link and its
-/// target is rewritten; permissions, owner and group are kept.
-pub fn rewrite(path: &Path, fixed: &[u8]) -> Result<(), NotWritten> {
+/// Replaces the draft at `path`, whose bytes were `linted`, with `fixed` through a temporary
+/// file in the same folder and a rename, so a crash never leaves a half-written draft. A
+/// symbolic link stays a link and its target is rewritten; permissions, owner and group are
+/// kept.
+pub fn rewrite(path: &Path, linted: &[u8], fixed: &[u8]) -> Result<(), NotWritten> {
     let target = std::fs::canonicalize(path).map_err(NotWritten::Failed)?;
     let metadata = std::fs::metadata(&target).map_err(NotWritten::Failed)?;
     // The rename would succeed whatever the file's mode: respect it.
@@ -261,6 +265,10 @@ pub fn rewrite(path: &Path, fixed: &[u8]) -> Result<(), NotWritten> {
     file.set_permissions(metadata.permissions())
         .and_then(|()| file.sync_all())
         .map_err(NotWritten::Failed)?;
+    // Edits saved while the draft was being linted would be lost.
+    if std::fs::read(&target).map_err(NotWritten::Failed)? != linted {
+        return Err(NotWritten::Changed);
+    }
     temp.persist(&target)
         .map_err(|e| NotWritten::Failed(e.error))?;
     Ok(())
@@ -431,6 +439,31 @@ mod tests {
             .unwrap_err(),
             Unfixable::InvalidBytes { encoding: "UTF-8" }
         );
+    }
+
+    #[test]
+    fn a_draft_saved_during_the_run_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "最低价，后来加的一句。\n").unwrap();
+        let error = rewrite(&path, "最低价\n".as_bytes(), "超值价\n".as_bytes()).unwrap_err();
+        assert!(matches!(error, NotWritten::Changed), "{error}");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "最低价，后来加的一句。\n"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        rewrite(
+            &path,
+            "最低价，后来加的一句。\n".as_bytes(),
+            "超值价\n".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "超值价\n");
     }
 
     #[test]

@@ -741,7 +741,7 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
                 Ok(fixes) if job.diff => {
                     diff = Some(fix::unified_diff(&shown, &linted.source.text, &fixes.text));
                 }
-                Ok(fixes) => match fix::rewrite(path, &fixes.bytes) {
+                Ok(fixes) => match fix::rewrite(path, &bytes, &fixes.bytes) {
                     Err(not_written) if not_written.is_error() => {
                         return Outcome::Failed {
                             path: path.to_path_buf(),
