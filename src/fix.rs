@@ -257,7 +257,9 @@ pub fn rewrite(path: &Path, linted: &[u8], fixed: &[u8]) -> Result<(), NotWritte
         }
     }
     let folder = target.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(NotWritten::Failed)?;
+    // tempfile names the temporary file in its errors; the user knows only the draft.
+    let mut temp =
+        tempfile::NamedTempFile::new_in(folder).map_err(|e| NotWritten::Failed(e.kind().into()))?;
     let file = temp.as_file_mut();
     file.write_all(fixed).map_err(NotWritten::Failed)?;
     #[cfg(unix)]

@@ -574,3 +574,41 @@ fn fix_leaves_read_only_drafts_alone_and_keeps_owner_and_group() {
         assert_eq!(p.read("a.md"), "这里有灰色大象。\n".as_bytes());
     }
 }
+
+/// A failed write is an error about the draft (not the temporary file), and the draft's
+/// findings are still reported.
+#[cfg(unix)]
+#[test]
+fn a_failed_fix_names_the_draft_and_keeps_its_findings() {
+    let p = Project::with_pack(PACK);
+    p.write("a.md", "这里有紫色大象。\n");
+    // No file may grow (the signal it would raise is ignored, so the write fails instead): a
+    // failure that root meets too, unlike a read-only folder.
+    let output = std::process::Command::new("sh")
+        .current_dir(p.path())
+        .args(["-c", "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\""])
+        .arg(assert_cmd::cargo::cargo_bin("gzhlint"))
+        .args(["check", "--rules", "pack.toml", "--format", "concise"])
+        .args(["--fix", "a.md"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("gzhlint: error: a.md: cannot write fixes: File too large"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(&*p.path().to_string_lossy()), "{stderr}");
+    assert!(
+        stdout.contains("a.md:1:4: restrict testing.purple_elephant"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("checked 1 file"), "{stdout}");
+    assert_eq!(p.read("a.md"), "这里有紫色大象。\n".as_bytes());
+    assert_eq!(
+        fs::read_dir(p.path()).unwrap().count(),
+        2,
+        "no temporary file left"
+    );
+}

@@ -100,6 +100,8 @@ struct Checked {
     fail_on: FailOn,
     baselined: usize,
     fixed: usize,
+    /// Why the fixes could not be written; the findings are then reported unfixed.
+    fix_error: Option<String>,
     diff: Option<String>,
     baseline_entries: Vec<baseline::Entry>,
 }
@@ -530,6 +532,10 @@ impl<'a> Reporter<'a> {
             }
         };
         let checked = *checked;
+        if let Some(error) = &checked.fix_error {
+            self.failed = true;
+            eprintln!("gzhlint: error: {}: {error}", checked.file.path.display());
+        }
         if self.args.diff {
             if let Some(diff) = &checked.diff {
                 self.diffs = true;
@@ -728,6 +734,7 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
     let mut filtered = filter(job, settings, path, &linted);
     let mut fixed = 0;
     let mut diff = None;
+    let mut fix_error = None;
     if job.fix || job.diff {
         let edits = fix::safe_edits(job.rules, &linted.source.text, &filtered.diagnostics);
         if !edits.is_empty() {
@@ -742,11 +749,9 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
                     diff = Some(fix::unified_diff(&shown, &linted.source.text, &fixes.text));
                 }
                 Ok(fixes) => match fix::rewrite(path, &bytes, &fixes.bytes) {
+                    // Reported with the file's findings, which stand unfixed.
                     Err(not_written) if not_written.is_error() => {
-                        return Outcome::Failed {
-                            path: path.to_path_buf(),
-                            reason: not_written.to_string(),
-                        };
+                        fix_error = Some(not_written.to_string());
                     }
                     Err(not_written) => eprintln!("gzhlint: note: {shown}: {not_written}"),
                     Ok(()) => {
@@ -788,6 +793,7 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
         fail_on: settings.fail_on,
         baselined: filtered.baselined,
         fixed,
+        fix_error,
         diff,
         baseline_entries,
     }))
