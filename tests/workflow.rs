@@ -612,3 +612,26 @@ fn a_failed_fix_names_the_draft_and_keeps_its_findings() {
         "no temporary file left"
     );
 }
+
+#[test]
+fn write_baseline_overwrites_only_a_baseline() {
+    let p = Project::with_pack(PACK);
+    p.write("one.md", "这里有紫色大象。\n");
+    p.write("two.md", "紫色大象。\n");
+    p.check(&["--write-baseline", "one.md", "two.md"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "gzhlint: error: one.md: exists and is not a gzhlint baseline; not overwritten",
+        ));
+    assert_eq!(p.read("one.md"), "这里有紫色大象。\n".as_bytes());
+
+    p.check(&["--write-baseline", "baseline.json", "one.md"])
+        .assert()
+        .code(0);
+    p.check(&["--write-baseline", "baseline.json", "one.md", "two.md"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("wrote 2 findings to baseline"));
+}

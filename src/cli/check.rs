@@ -133,6 +133,15 @@ pub fn run(args: CheckArgs) -> i32 {
         eprintln!("gzhlint: error: -j needs at least 1 thread");
         return EXIT_ERROR;
     }
+    if let Some(path) = &args.write_baseline {
+        if !baseline::may_overwrite(path) {
+            eprintln!(
+                "gzhlint: error: {}: exists and is not a gzhlint baseline; not overwritten",
+                path.display()
+            );
+            return EXIT_ERROR;
+        }
+    }
     let mut settings = match Settings::new(args.config.as_deref(), args.isolated) {
         Ok(settings) => settings,
         Err(error) => {
