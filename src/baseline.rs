@@ -169,6 +169,13 @@ impl Baseline {
     }
 }
 
+/// Whether `--write-baseline` may write `path`: nothing is there, or a baseline is. Anything
+/// else, such as a draft named by mistake, is kept.
+pub fn may_overwrite(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        || Baseline::load(path).is_ok()
+}
+
 /// The baseline document for these entries, sorted for stable diffs.
 pub fn render(mut entries: Vec<Entry>) -> String {
     entries.sort_by(|a, b| (&a.path, &a.rule, &a.context).cmp(&(&b.path, &b.rule, &b.context)));

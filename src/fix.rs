@@ -2,12 +2,16 @@
 //!
 //! A fix replaces the finding's source span only when that span holds the matched text verbatim
 //! (no markup or entity inside it), so a rewrite can never break a document's structure.
-//! Overlapping fixes resolve deterministically: the earliest wins. Files are rewritten
-//! atomically in their own encoding, with their BOM and line endings.
+//! Overlapping fixes resolve deterministically: the earliest wins. Only the bytes of the fixed
+//! spans change: each replacement is encoded in the file's encoding and spliced into its
+//! original bytes, so its BOM, line endings and every other byte stay as they were.
 
+use std::fmt;
 use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
+
+use encoding_rs::{DecoderResult, Encoding};
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FixSafety, RuleSet};
@@ -47,63 +51,241 @@ pub fn safe_edits(rules: &RuleSet, text: &str, diagnostics: &[Diagnostic]) -> Ve
     kept
 }
 
-/// `text` with `edits` (sorted, non-overlapping) applied.
-pub fn apply(text: &str, edits: &[Edit]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for edit in edits {
-        out.push_str(&text[at..edit.range.start]);
-        out.push_str(&edit.replacement);
-        at = edit.range.end;
-    }
-    out.push_str(&text[at..]);
-    out
+/// Why a file's fixes cannot be written in its encoding.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unfixable {
+    /// Bytes invalid in the encoding were decoded as U+FFFD: writing would lose them.
+    InvalidBytes { encoding: &'static str },
+    Unencodable {
+        encoding: &'static str,
+        replacement: String,
+    },
+    /// A fix's edge falls inside the text of one coded sequence (a few Big5 codes decode to
+    /// two characters).
+    SplitSequence { encoding: &'static str },
 }
 
-/// The bytes of `text` in the file's original encoding, with its BOM; `None` when the encoding
-/// cannot represent the new text.
-pub fn encode(text: &str, source: &SourceText) -> Option<Vec<u8>> {
+impl fmt::Display for Unfixable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unfixable::InvalidBytes { encoding } => write!(f, "has bytes invalid in {encoding}"),
+            Unfixable::Unencodable {
+                encoding,
+                replacement,
+            } => write!(
+                f,
+                "{encoding} cannot encode the replacement “{replacement}”"
+            ),
+            Unfixable::SplitSequence { encoding } => {
+                write!(f, "a fix would split a {encoding} character")
+            }
+        }
+    }
+}
+
+/// A file with its fixes applied.
+#[derive(Debug)]
+pub struct Fixed {
+    pub bytes: Vec<u8>,
+    /// `bytes` decoded: what the file will read as, for the diff and the report.
+    pub text: String,
+}
+
+/// The file's `bytes` (decoded as `source`) with `edits` (sorted, non-overlapping) applied:
+/// each replacement, encoded in the file's encoding, takes the place of the bytes its range was
+/// decoded from, and every other byte is kept. Re-encoding the whole text instead could change
+/// bytes the fixes never touched (GBK and GB18030 encode € differently) or fail on characters
+/// the encoder lacks (encoding_rs reads GB18030's four-byte sequences as GBK).
+pub fn apply(bytes: &[u8], source: &SourceText, edits: &[Edit]) -> Result<Fixed, Unfixable> {
     let encoding = source.encoding;
-    let mut bytes = Vec::with_capacity(text.len() + 3);
+    if source.had_errors {
+        return Err(Unfixable::InvalidBytes {
+            encoding: encoding.name(),
+        });
+    }
+    let bom_len = Encoding::for_bom(bytes)
+        .filter(|_| source.had_bom)
+        .map_or(0, |(_, len)| len);
+    let body = &bytes[bom_len..];
+    let boundaries: Vec<usize> = edits
+        .iter()
+        .flat_map(|e| [e.range.start, e.range.end])
+        .collect();
+    let offsets = byte_offsets(body, encoding, &boundaries).ok_or(Unfixable::SplitSequence {
+        encoding: encoding.name(),
+    })?;
+    let mut fixed = bytes[..bom_len].to_vec();
+    let mut at = 0;
+    for (edit, span) in edits.iter().zip(offsets.chunks_exact(2)) {
+        fixed.extend_from_slice(&body[at..span[0]]);
+        fixed.extend_from_slice(&encode_replacement(&edit.replacement, source)?);
+        at = span[1];
+    }
+    fixed.extend_from_slice(&body[at..]);
+    let text = encoding
+        .decode_without_bom_handling(&fixed[bom_len..])
+        .0
+        .into_owned();
+    Ok(Fixed { bytes: fixed, text })
+}
+
+/// The offset in `body` at which decoding it has produced exactly each of `boundaries` (sorted
+/// offsets in the decoded text); `None` when a boundary falls inside the text of one sequence.
+fn byte_offsets(
+    body: &[u8],
+    encoding: &'static Encoding,
+    boundaries: &[usize],
+) -> Option<Vec<usize>> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut scratch = Vec::new();
+    let (mut read, mut decoded) = (0, 0);
+    let mut offsets = Vec::with_capacity(boundaries.len());
+    for &boundary in boundaries {
+        while decoded < boundary {
+            let room = boundary - decoded;
+            // Feed as many bytes as cannot decode as far as the boundary, so that it is
+            // reached by a single byte: the last of the sequence that ends there.
+            let mut take = room.min(body.len() - read);
+            while take > 1 && decoder.max_utf8_buffer_length_without_replacement(take)? >= room {
+                take /= 2;
+            }
+            if take == 0 {
+                return None;
+            }
+            scratch.resize(decoder.max_utf8_buffer_length_without_replacement(take)?, 0);
+            let (result, consumed, written) = decoder.decode_to_utf8_without_replacement(
+                &body[read..read + take],
+                &mut scratch,
+                false,
+            );
+            if result != DecoderResult::InputEmpty {
+                return None;
+            }
+            read += consumed;
+            decoded += written;
+        }
+        if decoded != boundary {
+            return None;
+        }
+        offsets.push(read);
+    }
+    Some(offsets)
+}
+
+/// `replacement` in the file's encoding.
+fn encode_replacement(replacement: &str, source: &SourceText) -> Result<Vec<u8>, Unfixable> {
+    let encoding = source.encoding;
     if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
         let little = encoding == encoding_rs::UTF_16LE;
-        if source.had_bom {
-            bytes.extend_from_slice(if little { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
-        }
-        for unit in text.encode_utf16() {
-            bytes.extend_from_slice(&if little {
-                unit.to_le_bytes()
-            } else {
-                unit.to_be_bytes()
-            });
-        }
-        return Some(bytes);
+        return Ok(replacement
+            .encode_utf16()
+            .flat_map(|unit| {
+                if little {
+                    unit.to_le_bytes()
+                } else {
+                    unit.to_be_bytes()
+                }
+            })
+            .collect());
     }
-    if source.had_bom && encoding == encoding_rs::UTF_8 {
-        bytes.extend_from_slice(&[0xEF, 0xBB, 0xBF]);
+    let (bytes, _, unmappable) = encoding.encode(replacement);
+    if !unmappable {
+        return Ok(bytes.into_owned());
     }
-    let (encoded, _, unmappable) = encoding.encode(text);
-    if unmappable {
-        return None;
+    // A "GBK" file with characters GBK lacks holds GB18030's four-byte sequences: it is
+    // GB18030, and the replacement may use them too.
+    if encoding == encoding_rs::GBK && encoding_rs::GBK.encode(&source.text).2 {
+        return Ok(encoding_rs::GB18030.encode(replacement).0.into_owned());
     }
-    bytes.extend_from_slice(&encoded);
-    Some(bytes)
+    Err(Unfixable::Unencodable {
+        encoding: encoding.name(),
+        replacement: replacement.to_string(),
+    })
 }
 
-/// Replaces `path` with `bytes` through a temporary file in the same folder and a rename, so a
-/// crash never leaves a half-written draft. Permissions are kept.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path)?.permissions();
-    let mut temp = tempfile::NamedTempFile::new_in(folder)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    std::fs::set_permissions(temp.path(), permissions)?;
-    temp.persist(path).map_err(|e| e.error)?;
+/// Why fixed bytes were not written over a draft.
+#[derive(Debug)]
+pub enum NotWritten {
+    ReadOnly,
+    /// Renaming a new file over one of its names would split it from the others.
+    HardLinks(u64),
+    /// Saved again since it was read: writing would lose those edits.
+    Changed,
+    /// The new file could not be given the draft's owner and group.
+    Owner(std::io::Error),
+    Failed(std::io::Error),
+}
+
+impl NotWritten {
+    /// Whether the run failed, rather than left the file alone by design.
+    pub fn is_error(&self) -> bool {
+        matches!(self, NotWritten::Owner(_) | NotWritten::Failed(_))
+    }
+}
+
+impl fmt::Display for NotWritten {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotWritten::ReadOnly => write!(f, "read-only, not fixed"),
+            NotWritten::HardLinks(links) => write!(
+                f,
+                "has {links} hard links, not fixed (a rewrite would split them apart)"
+            ),
+            NotWritten::Changed => write!(f, "changed while it was being checked, not fixed"),
+            NotWritten::Owner(e) => write!(f, "cannot keep its owner and group, not fixed: {e}"),
+            NotWritten::Failed(e) => write!(f, "cannot write fixes: {e}"),
+        }
+    }
+}
+
+/// Replaces the draft at `path`, whose bytes were `linted`, with `fixed` through a temporary
+/// file in the same folder and a rename, so a crash never leaves a half-written draft. A
+/// symbolic link stays a link and its target is rewritten; permissions, owner and group are
+/// kept.
+pub fn rewrite(path: &Path, linted: &[u8], fixed: &[u8]) -> Result<(), NotWritten> {
+    let target = std::fs::canonicalize(path).map_err(NotWritten::Failed)?;
+    let metadata = std::fs::metadata(&target).map_err(NotWritten::Failed)?;
+    // The rename would succeed whatever the file's mode: respect it.
+    if metadata.permissions().readonly() {
+        return Err(NotWritten::ReadOnly);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.nlink() > 1 {
+            return Err(NotWritten::HardLinks(metadata.nlink()));
+        }
+    }
+    let folder = target.parent().unwrap_or(Path::new("."));
+    // tempfile names the temporary file in its errors; the user knows only the draft.
+    let mut temp =
+        tempfile::NamedTempFile::new_in(folder).map_err(|e| NotWritten::Failed(e.kind().into()))?;
+    let file = temp.as_file_mut();
+    file.write_all(fixed).map_err(NotWritten::Failed)?;
+    #[cfg(unix)]
+    keep_owner(file, &metadata).map_err(NotWritten::Owner)?;
+    file.set_permissions(metadata.permissions())
+        .and_then(|()| file.sync_all())
+        .map_err(NotWritten::Failed)?;
+    // Edits saved while the draft was being linted would be lost.
+    if std::fs::read(&target).map_err(NotWritten::Failed)? != linted {
+        return Err(NotWritten::Changed);
+    }
+    temp.persist(&target)
+        .map_err(|e| NotWritten::Failed(e.error))?;
     Ok(())
+}
+
+/// Gives the new file the draft's owner and group, which would otherwise pass to whoever ran
+/// the fix.
+#[cfg(unix)]
+fn keep_owner(file: &std::fs::File, draft: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let new = file.metadata()?;
+    if (new.uid(), new.gid()) == (draft.uid(), draft.gid()) {
+        return Ok(());
+    }
+    std::os::unix::fs::fchown(file, Some(draft.uid()), Some(draft.gid()))
 }
 
 /// A unified diff of a file before and after its fixes.
@@ -126,41 +308,164 @@ mod tests {
         }
     }
 
+    /// `bytes` decoded as `encoding` (without detection: short samples would fool it).
+    fn source(bytes: &[u8], encoding: &'static Encoding) -> SourceText {
+        let bom = Encoding::for_bom(bytes);
+        let bom_len = bom.map_or(0, |(_, len)| len);
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        SourceText {
+            text: text.into_owned(),
+            encoding,
+            had_bom: bom.is_some(),
+            had_errors,
+        }
+    }
+
     #[test]
     fn edits_apply_in_order() {
         let text = "全网最低价，全网最低价";
         let edits = [edit(0..15, "超值价"), edit(18..33, "超值价")];
-        assert_eq!(apply(text, &edits), "超值价，超值价");
+        let fixed = apply(
+            text.as_bytes(),
+            &source(text.as_bytes(), encoding_rs::UTF_8),
+            &edits,
+        );
+        assert_eq!(fixed.unwrap().text, "超值价，超值价");
     }
 
     #[test]
     fn encodings_and_boms_are_kept() {
-        let text = "超值价\r\n";
-        for (encoding, bom) in [
-            (encoding_rs::UTF_8, true),
-            (encoding_rs::UTF_8, false),
-            (encoding_rs::GBK, false),
-            (encoding_rs::UTF_16LE, true),
-            (encoding_rs::UTF_16BE, true),
-        ] {
-            let source = SourceText {
-                text: text.to_string(),
-                encoding,
-                had_bom: bom,
-                had_errors: false,
-            };
-            let bytes = encode(text, &source).unwrap();
-            let decoded = crate::source::decode(&bytes).unwrap();
-            assert_eq!(decoded.text, text, "{}", encoding.name());
-            assert_eq!(decoded.had_bom, bom, "{}", encoding.name());
-        }
-        let big5 = SourceText {
-            text: String::new(),
-            encoding: encoding_rs::BIG5,
-            had_bom: false,
-            had_errors: false,
+        let text = "最低价\r\n超值价\r\n";
+        let fixed = "超值价\r\n超值价\r\n";
+        let utf16 = |text: &str, little: bool| -> Vec<u8> {
+            let bom: &[u8] = if little { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] };
+            let units = text.encode_utf16().flat_map(|u| {
+                if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                }
+            });
+            bom.iter().copied().chain(units).collect()
         };
-        assert_eq!(encode("𠀀😀", &big5), None);
+        let utf8_bom = |text: &str| [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat();
+        for (encoding, before, after) in [
+            (encoding_rs::UTF_8, utf8_bom(text), utf8_bom(fixed)),
+            (encoding_rs::UTF_8, text.into(), fixed.into()),
+            (
+                encoding_rs::GBK,
+                encoding_rs::GBK.encode(text).0.into(),
+                encoding_rs::GBK.encode(fixed).0.into(),
+            ),
+            (encoding_rs::UTF_16LE, utf16(text, true), utf16(fixed, true)),
+            (
+                encoding_rs::UTF_16BE,
+                utf16(text, false),
+                utf16(fixed, false),
+            ),
+        ] {
+            let source = source(&before, encoding);
+            let edits = [edit(0..9, "超值价")];
+            let result = apply(&before, &source, &edits).unwrap();
+            assert_eq!(result.bytes, after, "{}", encoding.name());
+            assert_eq!(result.text, fixed, "{}", encoding.name());
+        }
+    }
+
+    /// encoding_rs decodes GB18030 as "GBK", whose encoder lacks the four-byte sequences and
+    /// writes € as 0x80: only the fixed span's bytes may change.
+    #[test]
+    fn gb18030_bytes_outside_the_fixes_are_kept() {
+        let mut before = encoding_rs::GB18030.encode("😀€𠀀").0.into_owned();
+        before.push(0x80); // GBK's €
+        before.extend_from_slice(&encoding_rs::GB18030.encode("最低价。").0);
+        let source = source(&before, encoding_rs::GBK);
+        assert_eq!(source.text, "😀€𠀀€最低价。");
+        let start = "😀€𠀀€".len();
+        let result = apply(&before, &source, &[edit(start..start + 9, "超值价")]).unwrap();
+        let mut expected = before[..before.len() - 8].to_vec();
+        expected.extend_from_slice(&encoding_rs::GBK.encode("超值价。").0);
+        assert_eq!(result.bytes, expected);
+        assert_eq!(result.text, "😀€𠀀€超值价。");
+    }
+
+    #[test]
+    fn replacements_take_the_files_encoding_or_are_refused() {
+        let smile = [edit(0..9, "😀")];
+        let gbk = encoding_rs::GBK.encode("最低价").0.into_owned();
+        assert_eq!(
+            apply(&gbk, &source(&gbk, encoding_rs::GBK), &smile).unwrap_err(),
+            Unfixable::Unencodable {
+                encoding: "GBK",
+                replacement: "😀".to_string()
+            }
+        );
+        // A file already holding four-byte sequences is GB18030 and takes them.
+        let gb18030 = encoding_rs::GB18030.encode("最低价𠀀").0.into_owned();
+        let result = apply(&gb18030, &source(&gb18030, encoding_rs::GBK), &smile).unwrap();
+        assert_eq!(
+            result.bytes,
+            encoding_rs::GB18030.encode("😀𠀀").0.into_owned()
+        );
+
+        let big5 = encoding_rs::BIG5.encode("最低價").0.into_owned();
+        let error = apply(
+            &big5,
+            &source(&big5, encoding_rs::BIG5),
+            &[edit(0..9, "𠀀😀")],
+        );
+        assert_eq!(
+            error.unwrap_err().to_string(),
+            "Big5 cannot encode the replacement “𠀀😀”"
+        );
+        // Big5 0x8862 decodes to two characters, Ê and a combining macron.
+        let combined = [0x88, 0x62];
+        let source = source(&combined, encoding_rs::BIG5);
+        assert_eq!(source.text, "Ê\u{304}");
+        assert_eq!(
+            apply(&combined, &source, &[edit(0..2, "E")]).unwrap_err(),
+            Unfixable::SplitSequence { encoding: "Big5" }
+        );
+    }
+
+    #[test]
+    fn bytes_invalid_in_the_encoding_are_not_rewritten() {
+        let bytes = b"\xff\xfe\xfd abc";
+        let source = source(bytes, encoding_rs::UTF_8);
+        assert_eq!(
+            apply(
+                bytes,
+                &source,
+                &[edit(source.text.len() - 3..source.text.len(), "x")]
+            )
+            .unwrap_err(),
+            Unfixable::InvalidBytes { encoding: "UTF-8" }
+        );
+    }
+
+    #[test]
+    fn a_draft_saved_during_the_run_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "最低价，后来加的一句。\n").unwrap();
+        let error = rewrite(&path, "最低价\n".as_bytes(), "超值价\n".as_bytes()).unwrap_err();
+        assert!(matches!(error, NotWritten::Changed), "{error}");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "最低价，后来加的一句。\n"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        rewrite(
+            &path,
+            "最低价，后来加的一句。\n".as_bytes(),
+            "超值价\n".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "超值价\n");
     }
 
     #[test]

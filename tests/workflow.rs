@@ -484,3 +484,199 @@ fn documented_examples_name_real_rules() {
     assert!(!stdout.contains("invalid_suppression"), "{stdout}");
     assert!(stdout.contains("1 suppressed"), "{stdout}");
 }
+
+/// encoding_rs reads GB18030 as "GBK", whose encoder has no four-byte sequences and writes €
+/// as 0x80: a fix changes the bytes of its span and no others.
+#[test]
+fn fix_keeps_every_other_byte_of_a_gb18030_draft() {
+    let p = Project::with_pack(PACK);
+    let encode = |text: &str| encoding_rs::GB18030.encode(text).0.into_owned();
+    let head = [
+        encode("第一行说明文字，用来让编码检测更有把握。😀𠀀，价格€5，"),
+        vec![0x80], // the same € as GBK writes it
+        encode("元。\r\n\r\n这里有"),
+    ]
+    .concat();
+    let tail = encode("，结尾。\r\n");
+    let draft = [head.clone(), encode("紫色大象"), tail.clone()].concat();
+    p.write_bytes("a.md", &draft);
+    p.check(&["--diff", "a.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("+这里有灰色大象，结尾。"));
+    p.check(&["--fix", "a.md"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("fixed 1 findings in 1 files"));
+    assert_eq!(p.read("a.md"), [head, encode("灰色大象"), tail].concat());
+}
+
+const SMILEY_PACK: &str = r#"
+[pack]
+id = "wf-smiley"
+name = "a replacement outside GBK"
+version = "1.0.0"
+
+[[rule]]
+id = "testing.smiley"
+category = "testing"
+severity = "warning"
+message = "笑脸"
+help = "用表情"
+clause = "测试条款"
+replace = "😀"
+fix = "safe"
+phrases = ["笑脸符号"]
+"#;
+
+/// A replacement the file's encoding cannot hold is refused, and --diff says so rather than
+/// show a change --fix will not make; a GB18030 draft takes it in a four-byte sequence.
+#[test]
+fn a_replacement_the_encoding_lacks_is_refused_alike_by_diff_and_fix() {
+    let p = Project::with_pack(SMILEY_PACK);
+    let gbk = encoding_rs::GBK
+        .encode("第一行说明文字，用来让编码检测更有把握。\n\n这里有笑脸符号。\n")
+        .0
+        .into_owned();
+    p.write_bytes("gbk.md", &gbk);
+    p.check(&["--diff", "gbk.md"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::contains(
+        "gzhlint: note: gbk.md: GBK cannot encode the replacement “😀”, --fix will not change it",
+    ));
+    p.check(&["--fix", "gbk.md"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "gzhlint: note: gbk.md: GBK cannot encode the replacement “😀”, not fixed",
+        ));
+    assert_eq!(p.read("gbk.md"), gbk);
+
+    let gb18030 = |text: &str| encoding_rs::GB18030.encode(text).0.into_owned();
+    p.write_bytes(
+        "gb18030.md",
+        &gb18030("第一行说明文字，用来让编码检测更有把握。𠀀\n\n这里有笑脸符号。\n"),
+    );
+    p.check(&["--fix", "gb18030.md"]).assert().code(0);
+    assert_eq!(
+        p.read("gb18030.md"),
+        gb18030("第一行说明文字，用来让编码检测更有把握。𠀀\n\n这里有😀。\n")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_rewrites_a_links_target_and_leaves_hard_links_whole() {
+    use std::os::unix::fs::MetadataExt;
+    let p = Project::with_pack(PACK);
+    p.write("real/a.md", "这里有紫色大象。\n");
+    std::os::unix::fs::symlink("real/a.md", p.path().join("link.md")).unwrap();
+    p.check(&["--fix", "link.md"]).assert().code(0);
+    let link = fs::symlink_metadata(p.path().join("link.md")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is kept");
+    assert_eq!(p.read("real/a.md"), "这里有灰色大象。\n".as_bytes());
+
+    p.write("b.md", "这里有紫色大象。\n");
+    fs::hard_link(p.path().join("b.md"), p.path().join("c.md")).unwrap();
+    p.check(&["--fix", "--format", "concise", "b.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("b.md:1:4: restrict"))
+        .stderr(predicate::str::contains(
+            "gzhlint: note: b.md: has 2 hard links, not fixed",
+        ));
+    assert_eq!(p.read("c.md"), "这里有紫色大象。\n".as_bytes());
+    let ino = |name: &str| fs::metadata(p.path().join(name)).unwrap().ino();
+    assert_eq!(ino("b.md"), ino("c.md"));
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_leaves_read_only_drafts_alone_and_keeps_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let p = Project::with_pack(PACK);
+    p.write("a.md", "这里有紫色大象。\n");
+    let path = p.path().join("a.md");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    p.check(&["--fix", "--format", "concise", "a.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("a.md:1:4: restrict"))
+        .stderr(predicate::str::contains(
+            "gzhlint: note: a.md: read-only, not fixed",
+        ));
+    assert_eq!(p.read("a.md"), "这里有紫色大象。\n".as_bytes());
+
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    // Giving a file away takes root; elsewhere only the read-only half runs.
+    if std::os::unix::fs::chown(&path, Some(4321), Some(4322)).is_ok() {
+        p.check(&["--fix", "a.md"]).assert().code(0);
+        let fixed = fs::metadata(&path).unwrap();
+        assert_eq!((fixed.uid(), fixed.gid()), (4321, 4322));
+        assert_eq!(fixed.mode() & 0o777, 0o640);
+        assert_eq!(p.read("a.md"), "这里有灰色大象。\n".as_bytes());
+    }
+}
+
+/// A failed write is an error about the draft (not the temporary file), and the draft's
+/// findings are still reported.
+#[cfg(unix)]
+#[test]
+fn a_failed_fix_names_the_draft_and_keeps_its_findings() {
+    let p = Project::with_pack(PACK);
+    p.write("a.md", "这里有紫色大象。\n");
+    // No file may grow (the signal it would raise is ignored, so the write fails instead): a
+    // failure that root meets too, unlike a read-only folder.
+    let output = std::process::Command::new("sh")
+        .current_dir(p.path())
+        .args(["-c", "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\""])
+        .arg(assert_cmd::cargo::cargo_bin("gzhlint"))
+        .args(["check", "--rules", "pack.toml", "--format", "concise"])
+        .args(["--fix", "a.md"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("gzhlint: error: a.md: cannot write fixes: File too large"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(&*p.path().to_string_lossy()), "{stderr}");
+    assert!(
+        stdout.contains("a.md:1:4: restrict testing.purple_elephant"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("checked 1 file"), "{stdout}");
+    assert_eq!(p.read("a.md"), "这里有紫色大象。\n".as_bytes());
+    assert_eq!(
+        fs::read_dir(p.path()).unwrap().count(),
+        2,
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn write_baseline_overwrites_only_a_baseline() {
+    let p = Project::with_pack(PACK);
+    p.write("one.md", "这里有紫色大象。\n");
+    p.write("two.md", "紫色大象。\n");
+    p.check(&["--write-baseline", "one.md", "two.md"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "gzhlint: error: one.md: exists and is not a gzhlint baseline; not overwritten",
+        ));
+    assert_eq!(p.read("one.md"), "这里有紫色大象。\n".as_bytes());
+
+    p.check(&["--write-baseline", "baseline.json", "one.md"])
+        .assert()
+        .code(0);
+    p.check(&["--write-baseline", "baseline.json", "one.md", "two.md"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("wrote 2 findings to baseline"));
+}

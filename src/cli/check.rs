@@ -100,6 +100,8 @@ struct Checked {
     fail_on: FailOn,
     baselined: usize,
     fixed: usize,
+    /// Why the fixes could not be written; the findings are then reported unfixed.
+    fix_error: Option<String>,
     diff: Option<String>,
     baseline_entries: Vec<baseline::Entry>,
 }
@@ -130,6 +132,15 @@ pub fn run(args: CheckArgs) -> i32 {
     if args.threads == Some(0) {
         eprintln!("gzhlint: error: -j needs at least 1 thread");
         return EXIT_ERROR;
+    }
+    if let Some(path) = &args.write_baseline {
+        if !baseline::may_overwrite(path) {
+            eprintln!(
+                "gzhlint: error: {}: exists and is not a gzhlint baseline; not overwritten",
+                path.display()
+            );
+            return EXIT_ERROR;
+        }
     }
     let mut settings = match Settings::new(args.config.as_deref(), args.isolated) {
         Ok(settings) => settings,
@@ -530,6 +541,10 @@ impl<'a> Reporter<'a> {
             }
         };
         let checked = *checked;
+        if let Some(error) = &checked.fix_error {
+            self.failed = true;
+            eprintln!("gzhlint: error: {}: {error}", checked.file.path.display());
+        }
         if self.args.diff {
             if let Some(diff) = &checked.diff {
                 self.diffs = true;
@@ -728,41 +743,37 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
     let mut filtered = filter(job, settings, path, &linted);
     let mut fixed = 0;
     let mut diff = None;
+    let mut fix_error = None;
     if job.fix || job.diff {
-        let text = &linted.source.text;
-        let edits = fix::safe_edits(job.rules, text, &filtered.diagnostics);
+        let edits = fix::safe_edits(job.rules, &linted.source.text, &filtered.diagnostics);
         if !edits.is_empty() {
-            let new_text = fix::apply(text, &edits);
             let shown = path.to_string_lossy().replace('\\', "/");
-            if job.diff {
-                diff = Some(fix::unified_diff(&shown, text, &new_text));
-            } else if linted.source.had_errors {
-                eprintln!(
-                    "gzhlint: note: {shown}: not fixed, it has bytes invalid in its encoding"
-                );
-            } else {
-                match fix::encode(&new_text, &linted.source) {
-                    None => eprintln!(
-                        "gzhlint: note: {shown}: not fixed, {} cannot encode the replacement",
-                        linted.source.encoding.name()
-                    ),
-                    Some(new_bytes) => {
-                        if let Err(e) = fix::write_atomically(path, &new_bytes) {
-                            return Outcome::Failed {
-                                path: path.to_path_buf(),
-                                reason: format!("cannot write fixes: {e}"),
-                            };
-                        }
+            // --diff shows exactly what --fix would write, and says when it would write nothing.
+            match fix::apply(&bytes, &linted.source, &edits) {
+                Err(unfixable) if job.diff => {
+                    eprintln!("gzhlint: note: {shown}: {unfixable}, --fix will not change it");
+                }
+                Err(unfixable) => eprintln!("gzhlint: note: {shown}: {unfixable}, not fixed"),
+                Ok(fixes) if job.diff => {
+                    diff = Some(fix::unified_diff(&shown, &linted.source.text, &fixes.text));
+                }
+                Ok(fixes) => match fix::rewrite(path, &bytes, &fixes.bytes) {
+                    // Reported with the file's findings, which stand unfixed.
+                    Err(not_written) if not_written.is_error() => {
+                        fix_error = Some(not_written.to_string());
+                    }
+                    Err(not_written) => eprintln!("gzhlint: note: {shown}: {not_written}"),
+                    Ok(()) => {
                         fixed = edits.len();
                         // Report what remains in the rewritten file.
                         let source = crate::source::SourceText {
-                            text: new_text,
+                            text: fixes.text,
                             ..linted.source
                         };
                         linted = crate::lint::lint_source(job.rules, source, input.format);
                         filtered = filter(job, settings, path, &linted);
                     }
-                }
+                },
             }
         }
     }
@@ -791,6 +802,7 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
         fail_on: settings.fail_on,
         baselined: filtered.baselined,
         fixed,
+        fix_error,
         diff,
         baseline_entries,
     }))
