@@ -180,19 +180,22 @@ impl MietteDiagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let d = self.diagnostic;
-        let primary = LabeledSpan::new_primary_with_span(
-            Some(self.rule.category.clone()),
-            d.span.start..d.span.end,
-        );
-        let pieces = (d.pieces.len() > 1).then(|| {
-            d.pieces
-                .iter()
-                .enumerate()
-                .map(|(i, p)| LabeledSpan::new_with_span(Some(format!("{}", i + 1)), p.clone()))
-        });
-        Some(Box::new(
-            std::iter::once(primary).chain(pieces.into_iter().flatten()),
-        ))
+        let category = self.rule.category.clone();
+        if d.pieces.len() < 2 {
+            let primary = LabeledSpan::new_primary_with_span(Some(category), d.span.clone());
+            return Some(Box::new(std::iter::once(primary)));
+        }
+        // miette cannot draw labels that overlap: a span over the whole match would push the
+        // pieces' labels past its end, so a split match is underlined piece by piece.
+        Some(Box::new(d.pieces.iter().enumerate().map(
+            move |(i, piece)| {
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(Some(format!("{category} 1")), piece.clone())
+                } else {
+                    LabeledSpan::new_with_span(Some(format!("{}", i + 1)), piece.clone())
+                }
+            },
+        )))
     }
 }
 
