@@ -191,7 +191,9 @@ pub fn merge_overlapping(rules: &RuleSet, diagnostics: Vec<Diagnostic>) -> Vec<D
             if overlap(&k.span, &d.span) && rules.rules[k.rule].category == *category {
                 // A model's sentence never meets a phrase of its category here (see
                 // drop_sentences_holding_phrases).
-                let rank = |d: &Diagnostic| (d.severity, d.span.len());
+                // Length as read, not in source bytes: markup, entities or a CRLF inside a
+                // match must not make it win.
+                let rank = |d: &Diagnostic| (d.severity, d.text.chars().count());
                 let better = rank(&d) > rank(k);
                 if better {
                     *k = d;
