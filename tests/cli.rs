@@ -450,6 +450,10 @@ fn usage_errors_exit_two() {
         .code(2);
     p.gzhlint(&[]).args(["frobnicate"]).assert().code(2);
     p.check(&["-j", "0", "."]).assert().code(2);
+    p.check(&["-j", "100000", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("1..=256"));
 }
 
 #[test]

@@ -66,9 +66,10 @@ pub struct CheckArgs {
     /// Ignore configuration files.
     #[arg(long)]
     isolated: bool,
-    /// Worker threads (default: all cores). Output is identical for any value.
-    #[arg(short = 'j', long = "threads", value_name = "N")]
-    threads: Option<usize>,
+    /// Worker threads, 1 to 256 (default: all cores). Output is identical for any value.
+    #[arg(short = 'j', long = "threads", value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    threads: Option<u16>,
     /// Exit with 1 when a diagnostic at or above this level is found
     /// (default: the configuration's fail_on, else warning).
     #[arg(long, value_enum)]
@@ -113,6 +114,10 @@ enum Outcome {
     Failed { path: PathBuf, reason: String },
 }
 
+/// Most worker threads: more only costs the time to start them (-j 5000 took 17 s for one
+/// draft) on machines with far fewer cores.
+const MAX_THREADS: i64 = 256;
+
 /// Settings shared by every worker.
 struct Job<'a> {
     rules: &'a RuleSet,
@@ -127,10 +132,6 @@ pub fn run(args: CheckArgs) -> i32 {
     // clap's `requires` counts the flag's default `false` as present, so check here.
     if args.stdin_filename.is_some() && !args.stdin {
         eprintln!("gzhlint: error: --stdin-filename needs --stdin");
-        return EXIT_ERROR;
-    }
-    if args.threads == Some(0) {
-        eprintln!("gzhlint: error: -j needs at least 1 thread");
         return EXIT_ERROR;
     }
     if let Some(path) = &args.write_baseline {
@@ -180,7 +181,7 @@ pub fn run(args: CheckArgs) -> i32 {
     // Built first: loading the packs runs on it too, within --threads.
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = args.threads {
-        pool = pool.num_threads(threads);
+        pool = pool.num_threads(usize::from(threads));
     }
     let pool = match pool.build() {
         Ok(pool) => pool,
