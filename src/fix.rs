@@ -14,6 +14,7 @@ use std::path::Path;
 use encoding_rs::{DecoderResult, Encoding};
 
 use crate::diagnostic::Diagnostic;
+use crate::extract::Format;
 use crate::rules::{FixSafety, RuleSet};
 use crate::source::SourceText;
 
@@ -23,8 +24,15 @@ pub struct Edit {
     pub replacement: String,
 }
 
-/// The safe edits for a file's diagnostics, sorted and without overlaps.
-pub fn safe_edits(rules: &RuleSet, text: &str, diagnostics: &[Diagnostic]) -> Vec<Edit> {
+/// The safe edits for a file's diagnostics, sorted and without overlaps. In HTML a
+/// replacement is text, so its markup characters are written as entities (a user pack's
+/// `replace = "“优惠”<b>价</b>"` must not open an element or close an attribute).
+pub fn safe_edits(
+    rules: &RuleSet,
+    text: &str,
+    format: Format,
+    diagnostics: &[Diagnostic],
+) -> Vec<Edit> {
     let mut edits: Vec<Edit> = diagnostics
         .iter()
         .filter_map(|d| {
@@ -33,7 +41,10 @@ pub fn safe_edits(rules: &RuleSet, text: &str, diagnostics: &[Diagnostic]) -> Ve
             (rule.fix == FixSafety::Safe && text.get(d.span.clone()) == Some(d.text.as_str())).then(
                 || Edit {
                     range: d.span.clone(),
-                    replacement: replacement.clone(),
+                    replacement: match format {
+                        Format::Html => escape_html(replacement),
+                        Format::Markdown | Format::Text => replacement.clone(),
+                    },
                 },
             )
         })
@@ -49,6 +60,22 @@ pub fn safe_edits(rules: &RuleSet, text: &str, diagnostics: &[Diagnostic]) -> Ve
         }
     }
     kept
+}
+
+/// `text` with the characters HTML reads as markup, in text or in a quoted attribute, as entities.
+fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 /// Why a file's fixes cannot be written in its encoding.

@@ -680,3 +680,40 @@ fn write_baseline_overwrites_only_a_baseline() {
         .code(0)
         .stderr(predicate::str::contains("wrote 2 findings to baseline"));
 }
+
+/// A replacement is text: in HTML its markup characters are written as entities, so a user
+/// pack's fix can neither open an element nor close an attribute.
+#[test]
+fn fixes_in_html_escape_their_replacement() {
+    let p = Project::with_pack(
+        r#"
+[pack]
+id = "markup-test"
+name = "markup test"
+version = "1.0.0"
+
+[[rule]]
+id = "testing.rival"
+category = "testing"
+severity = "warning"
+message = "竞品"
+help = "换说法"
+clause = "测试条款"
+replace = "“优惠”<b>价</b> & \"特价\""
+fix = "safe"
+phrases = ["竞品甲"]
+"#,
+    );
+    p.write("q.html", "<p title=\"竞品甲\">我们的竞品甲。</p>\n");
+    p.write("q.md", "我们的竞品甲。\n");
+    p.check(&["--fix", "q.html", "q.md"]).assert().code(0);
+    let escaped = "“优惠”&lt;b&gt;价&lt;/b&gt; &amp; &quot;特价&quot;";
+    assert_eq!(
+        String::from_utf8(p.read("q.html")).unwrap(),
+        format!("<p title=\"{escaped}\">我们的{escaped}。</p>\n")
+    );
+    assert_eq!(
+        String::from_utf8(p.read("q.md")).unwrap(),
+        "我们的“优惠”<b>价</b> & \"特价\"。\n"
+    );
+}

@@ -746,7 +746,12 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
     let mut diff = None;
     let mut fix_error = None;
     if job.fix || job.diff {
-        let edits = fix::safe_edits(job.rules, &linted.source.text, &filtered.diagnostics);
+        let edits = fix::safe_edits(
+            job.rules,
+            &linted.source.text,
+            input.format,
+            &filtered.diagnostics,
+        );
         if !edits.is_empty() {
             let shown = path.to_string_lossy().replace('\\', "/");
             // --diff shows exactly what --fix would write, and says when it would write nothing.
