@@ -15,6 +15,7 @@ use encoding_rs::{DecoderResult, Encoding};
 
 use crate::diagnostic::Diagnostic;
 use crate::extract::Format;
+use crate::report::escape_markup_text;
 use crate::rules::{FixSafety, RuleSet};
 use crate::source::SourceText;
 
@@ -42,7 +43,7 @@ pub fn safe_edits(
                 || Edit {
                     range: d.span.clone(),
                     replacement: match format {
-                        Format::Html => escape_html(replacement),
+                        Format::Html => escape_markup_text(replacement),
                         Format::Markdown | Format::Text => replacement.clone(),
                     },
                 },
@@ -60,22 +61,6 @@ pub fn safe_edits(
         }
     }
     kept
-}
-
-/// `text` with the characters HTML reads as markup, in text or in a quoted attribute, as entities.
-fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 /// Why a file's fixes cannot be written in its encoding.

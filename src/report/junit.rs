@@ -8,7 +8,7 @@
 //! The counts open the document, so the testcases are rendered as files arrive and written
 //! after the last one (the CLI spools them to a temporary file, not memory).
 
-use super::{FileResult, Summary};
+use super::{escape_markup, escape_markup_text, FileResult, Summary};
 use crate::rules::RuleSet;
 
 /// The XML declaration and the `<testsuite>` start tag with the run's counts.
@@ -27,7 +27,7 @@ pub fn testcase(rules: &RuleSet, file: &FileResult, out: &mut String) {
     let path = file.display_path();
     let open = format!(
         "  <testcase classname=\"gzhlint\" name=\"{}\"",
-        escape(&path)
+        escape_markup(&path)
     );
     if file.diagnostics.is_empty() {
         out.push_str(&open);
@@ -58,38 +58,12 @@ pub fn testcase(rules: &RuleSet, file: &FileResult, out: &mut String) {
         }
         out.push_str(&format!(
             "    <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-            escape(&rule.id),
-            escape(&message),
-            escape_text(&body)
+            escape_markup(&rule.id),
+            escape_markup(&message),
+            escape_markup_text(&body)
         ));
     }
     out.push_str("  </testcase>\n");
-}
-
-/// Escapes element content: like [`escape`], but line breaks stay literal for readability.
-pub fn escape_text(text: &str) -> String {
-    escape(text).replace("&#10;", "\n")
-}
-
-/// Escapes text for XML content and attribute values. Line breaks and tabs become character
-/// references so attribute values keep them; characters XML 1.0 cannot hold become U+FFFD.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -99,7 +73,7 @@ mod tests {
     #[test]
     fn escaping() {
         assert_eq!(
-            escape("a&b<c>\"d'\n\u{1}"),
+            escape_markup("a&b<c>\"d'\n\u{1}"),
             "a&amp;b&lt;c&gt;&quot;d&apos;&#10;\u{fffd}"
         );
     }

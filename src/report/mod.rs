@@ -146,3 +146,31 @@ impl Summary {
         )
     }
 }
+
+/// Escapes element content: like [`escape_markup`], but line breaks stay literal for
+/// readability.
+pub fn escape_markup_text(text: &str) -> String {
+    escape_markup(text).replace("&#10;", "\n")
+}
+
+/// Escapes text for XML (JUnit) or HTML (fixes) content and attribute values. Line breaks and
+/// tabs become character references so attribute values keep them; characters XML 1.0 cannot
+/// hold become U+FFFD.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
