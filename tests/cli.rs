@@ -488,3 +488,28 @@ fn whole_document_formats_fail_cleanly_without_a_temporary_folder() {
             .stderr(predicate::str::contains("no-such-folder"));
     }
 }
+
+/// A draft named twice, or named and inside a folder named too, is linted once: a repeated
+/// finding would be noise, and two --fix workers would race on one file.
+#[test]
+fn a_draft_named_twice_is_linted_once() {
+    let p = Project::with_pack(PACK);
+    p.write("d/a.md", "这里有紫色大象。\n");
+    p.write("d/sub/b.md", "这里有紫色大象。\n");
+    for args in [
+        &["d/a.md", "d/a.md", "./d/a.md"][..],
+        &["d/a.md", "d"],
+        &["d/sub", "d"],
+        &["d", "d/sub", "d/a.md"],
+    ] {
+        let expected = if args.contains(&"d") {
+            "checked 2 files"
+        } else {
+            "checked 1 file"
+        };
+        p.check(args)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(expected));
+    }
+}

@@ -62,11 +62,13 @@ pub enum CollectError {
 /// whatever their extension; folders are walked for draft extensions, honouring .gitignore,
 /// .gzhlintignore and the governing configuration's include/exclude. Drafts are yielded as the
 /// folders are walked (entries sorted by name, which is path order), so an archive of any size
-/// is never held as a list.
+/// is never held as a list. A draft named twice, or named and inside a folder named before or
+/// after it, is read once.
 pub fn drafts<'a>(paths: &'a [PathBuf], settings: &'a mut Settings) -> Drafts<'a> {
     Drafts {
         paths: paths.iter(),
         walk: None,
+        named: Vec::new(),
         settings,
     }
 }
@@ -75,7 +77,15 @@ pub struct Drafts<'a> {
     paths: std::slice::Iter<'a, PathBuf>,
     /// The folder being walked, and its walk.
     walk: Option<(&'a Path, ignore::Walk)>,
+    /// The paths named so far, resolved: what is in one of them has been read.
+    named: Vec<PathBuf>,
     settings: &'a mut Settings,
+}
+
+/// Whether `path` is, or lies in, one of `earlier` (resolved paths named before it).
+fn within_any(path: &Path, earlier: &[PathBuf]) -> bool {
+    !earlier.is_empty()
+        && std::fs::canonicalize(path).is_ok_and(|path| earlier.iter().any(|e| path.starts_with(e)))
 }
 
 impl Iterator for Drafts<'_> {
@@ -85,6 +95,11 @@ impl Iterator for Drafts<'_> {
         loop {
             let Some((folder, walk)) = &mut self.walk else {
                 let path = self.paths.next()?;
+                if within_any(path, &self.named) {
+                    continue;
+                }
+                self.named
+                    .push(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
                 if path.is_file() {
                     let config = self.settings.for_path(path);
                     return Some(
@@ -120,7 +135,9 @@ impl Iterator for Drafts<'_> {
                 }
                 Some(Ok(entry)) => entry,
             };
-            if !is_draft(&entry) {
+            // The folder being walked is the last path named.
+            let earlier = &self.named[..self.named.len() - 1];
+            if !is_draft(&entry) || within_any(entry.path(), earlier) {
                 continue;
             }
             let config = match self.settings.for_path(entry.path()) {
