@@ -1,6 +1,7 @@
 //! The drafts a run reads: files named or found in folders, or standard input.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
@@ -68,7 +69,7 @@ pub fn drafts<'a>(paths: &'a [PathBuf], settings: &'a mut Settings) -> Drafts<'a
     Drafts {
         paths: paths.iter(),
         walk: None,
-        named: Vec::new(),
+        named: Named::default(),
         settings,
     }
 }
@@ -77,15 +78,43 @@ pub struct Drafts<'a> {
     paths: std::slice::Iter<'a, PathBuf>,
     /// The folder being walked, and its walk.
     walk: Option<(&'a Path, ignore::Walk)>,
-    /// The paths named so far, resolved: what is in one of them has been read.
-    named: Vec<PathBuf>,
+    named: Named,
     settings: &'a mut Settings,
 }
 
-/// Whether `path` is, or lies in, one of `earlier` (resolved paths named before it).
-fn within_any(path: &Path, earlier: &[PathBuf]) -> bool {
-    !earlier.is_empty()
-        && std::fs::canonicalize(path).is_ok_and(|path| earlier.iter().any(|e| path.starts_with(e)))
+/// The paths named so far, resolved: what is in one of them has been read. Files are kept in a
+/// set, since a hook may name thousands.
+#[derive(Default)]
+struct Named {
+    files: HashSet<PathBuf>,
+    folders: Vec<PathBuf>,
+}
+
+impl Named {
+    /// Whether `path` is a file named, or lies in a folder named, except the one being walked.
+    fn holds(&self, path: &Path, walking: bool) -> bool {
+        let folders = &self.folders[..self.folders.len() - usize::from(walking)];
+        if self.files.is_empty() && folders.is_empty() {
+            return false;
+        }
+        std::fs::canonicalize(path).is_ok_and(|path| {
+            self.files.contains(&path) || folders.iter().any(|f| path.starts_with(f))
+        })
+    }
+
+    /// Records `path`, named on the command line, unless it was read already: then `false`.
+    fn add(&mut self, path: &Path) -> bool {
+        let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if self.files.contains(&resolved) || self.folders.iter().any(|f| resolved.starts_with(f)) {
+            return false;
+        }
+        if path.is_dir() {
+            self.folders.push(resolved);
+        } else {
+            self.files.insert(resolved);
+        }
+        true
+    }
 }
 
 impl Iterator for Drafts<'_> {
@@ -95,11 +124,9 @@ impl Iterator for Drafts<'_> {
         loop {
             let Some((folder, walk)) = &mut self.walk else {
                 let path = self.paths.next()?;
-                if within_any(path, &self.named) {
+                if !self.named.add(path) {
                     continue;
                 }
-                self.named
-                    .push(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
                 if path.is_file() {
                     let config = self.settings.for_path(path);
                     return Some(
@@ -135,9 +162,7 @@ impl Iterator for Drafts<'_> {
                 }
                 Some(Ok(entry)) => entry,
             };
-            // The folder being walked is the last path named.
-            let earlier = &self.named[..self.named.len() - 1];
-            if !is_draft(&entry) || within_any(entry.path(), earlier) {
+            if !is_draft(&entry) || self.named.holds(entry.path(), true) {
                 continue;
             }
             let config = match self.settings.for_path(entry.path()) {
