@@ -7,7 +7,7 @@
 //! Escaping follows `@actions/core`: in the message `%` → `%25`, `\r` → `%0D`, `\n` → `%0A`; in
 //! property values also `:` → `%3A` and `,` → `%2C`.
 
-use super::FileResult;
+use super::{quoted, FileResult};
 use crate::rules::{RuleSet, Severity};
 
 /// The workflow command for a severity.
@@ -28,7 +28,7 @@ pub fn render(rules: &RuleSet, file: &FileResult, out: &mut String) {
             d.severity.chinese(),
             d.severity.name()
         );
-        let mut message = format!("{}「{}」", rule.message, d.text);
+        let mut message = format!("{}{}", rule.message, quoted(&d.text));
         if !rule.help.is_empty() {
             message.push_str(" — ");
             message.push_str(&rule.help);

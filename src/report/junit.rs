@@ -8,7 +8,7 @@
 //! The counts open the document, so the testcases are rendered as files arrive and written
 //! after the last one (the CLI spools them to a temporary file, not memory).
 
-use super::{escape_markup, escape_markup_text, FileResult, Summary};
+use super::{escape_markup, escape_markup_text, quoted, FileResult, Summary};
 use crate::rules::RuleSet;
 
 /// The XML declaration and the `<testsuite>` start tag with the run's counts.
@@ -38,7 +38,7 @@ pub fn testcase(rules: &RuleSet, file: &FileResult, out: &mut String) {
     out.push_str(">\n");
     for d in &file.diagnostics {
         let rule = d.rule(rules);
-        let message = format!("{}「{}」", rule.message, d.text);
+        let message = format!("{}{}", rule.message, quoted(&d.text));
         let mut body = format!(
             "{path}:{}:{}: {} ({}) {} {message}",
             d.start.line,

@@ -24,7 +24,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{array_end, emit_element, pretty_element, FileResult};
+use super::{array_end, emit_element, pretty_element, quoted, FileResult};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::rules::{FixSafety, RuleSet, Severity};
 
@@ -141,7 +141,7 @@ fn result(
         "ruleId": rule.id,
         "ruleIndex": d.rule,
         "level": level(d.severity),
-        "message": { "text": format!("{}「{}」", rule.message, d.text) },
+        "message": { "text": format!("{}{}", rule.message, quoted(&d.text)) },
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": artifact_location,
