@@ -6,7 +6,7 @@
 //! element stack, which is all block boundaries, skipped elements and scopes need.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -49,6 +49,7 @@ pub(crate) fn extract_html_fragment(
         tables_numbered: out.tables_numbered,
         headed_tables: HashSet::new(),
         stack: Vec::new(),
+        open_at: HashMap::new(),
         block: None,
         blocks: Vec::new(),
         metadata_titles: Vec::new(),
@@ -131,14 +132,29 @@ impl ForwardingEmitter for PieceRecorder {
     }
 }
 
+/// An open element and what text inside it inherits from it and the elements around it: each
+/// entry carries its context, so reading it never walks the stack (a page of 40,000 nested
+/// `<div>`s would make every tag cost the depth).
 struct Open {
     name: String,
+    /// The element opens a page title (`<title>`, the platform's title element).
+    is_title: bool,
+    /// Inside a skipped element (code, script, hidden…).
     skip: bool,
-    scope: Option<Scope>,
+    /// Inside a link.
     link: bool,
+    /// Inside the platform's article body `#js_content`.
     content_root: bool,
-    /// A `<blockquote>`'s number (see [`Block::quotation`]); 0 for other elements.
+    /// Inside `<title>`: page metadata.
+    in_title_element: bool,
+    /// The scopes of the element's own and enclosing elements, with the fragment's context.
+    scopes: ScopeSet,
+    /// The innermost block quotation's number (see [`Block::quotation`]).
     quotation: u32,
+    /// The innermost heading's level, 0 outside headings.
+    heading_level: u8,
+    /// The number of list items open around text here.
+    list_depth: u8,
     /// The table place of text inside the element (see [`Block::table`]).
     table: TablePlace,
 }
@@ -154,6 +170,9 @@ struct Walker<'a> {
     /// Tables whose first row has been seen.
     headed_tables: HashSet<u32>,
     stack: Vec<Open>,
+    /// Where each element name is open on the stack, innermost last: end tags and implied
+    /// ends look an element up here instead of scanning the stack.
+    open_at: HashMap<String, Vec<usize>>,
     block: Option<(Block, bool)>,
     blocks: Vec<(Block, bool)>,
     /// `<title>` and og:title: page metadata that usually repeats the visible title.
@@ -258,29 +277,33 @@ fn is_hidden(attributes: &BTreeMap<HtmlString, Spanned<HtmlString, usize>>) -> b
 
 impl Walker<'_> {
     fn skipping(&self) -> bool {
-        self.stack.iter().any(|o| o.skip)
+        self.stack.last().is_some_and(|o| o.skip)
     }
 
     fn in_content_root(&self) -> bool {
-        self.stack.iter().any(|o| o.content_root)
+        self.stack.last().is_some_and(|o| o.content_root)
+    }
+
+    fn in_link(&self) -> bool {
+        self.stack.last().is_some_and(|o| o.link)
     }
 
     fn scopes(&self) -> ScopeSet {
-        let mut scopes = self.context;
-        for open in &self.stack {
-            if let Some(scope) = open.scope {
-                scopes = scopes.with(scope);
-            }
-        }
+        let scopes = self.stack.last().map_or(self.context, |o| o.scopes);
         if !scopes.contains(Scope::Title) && !scopes.contains(Scope::Heading) {
-            scopes = scopes.with(Scope::Body);
+            return scopes.with(Scope::Body);
         }
         scopes
     }
 
+    /// The innermost open element named `name`, if any.
+    fn innermost(&self, name: &str) -> Option<usize> {
+        self.open_at.get(name).and_then(|at| at.last().copied())
+    }
+
     fn flush(&mut self) {
         if let Some(block) = self.block.take() {
-            if self.stack.iter().any(|o| o.name == "title") {
+            if self.stack.last().is_some_and(|o| o.in_title_element) {
                 self.metadata_titles.push(block);
             } else {
                 self.blocks.push(block);
@@ -340,18 +363,50 @@ impl Walker<'_> {
             0
         };
         let table = self.place_of(&name);
-        self.stack.push(Open {
+        let heading_level = match name.as_str() {
+            "h1" => 1,
+            "h2" => 2,
+            "h3" => 3,
+            "h4" => 4,
+            "h5" => 5,
+            "h6" => 6,
+            _ => 0,
+        };
+        let outer = self.stack.last();
+        let open = Open {
+            is_title,
             // The platform's own pages ship the article body as `#js_content` hidden
             // (`visibility: hidden`, `opacity: 0`) and reveal it by script: whatever hides the
             // content root, its text is what readers see. Hidden elements inside it are skipped.
-            skip: SKIPPED.contains(&name.as_str()) || (!content_root && is_hidden(&tag.attributes)),
-            link: name == "a",
-            scope,
-            content_root,
-            quotation,
+            skip: outer.is_some_and(|o| o.skip)
+                || SKIPPED.contains(&name.as_str())
+                || (!content_root && is_hidden(&tag.attributes)),
+            link: name == "a" || outer.is_some_and(|o| o.link),
+            content_root: content_root || outer.is_some_and(|o| o.content_root),
+            in_title_element: name == "title" || outer.is_some_and(|o| o.in_title_element),
+            scopes: {
+                let around = outer.map_or(self.context, |o| o.scopes);
+                scope.map_or(around, |scope| around.with(scope))
+            },
+            quotation: match quotation {
+                0 => outer.map_or(self.quotation, |o| o.quotation),
+                own => own,
+            },
+            heading_level: match heading_level {
+                0 => outer.map_or(0, |o| o.heading_level),
+                own => own,
+            },
+            list_depth: outer
+                .map_or(0, |o| o.list_depth)
+                .saturating_add(u8::from(name == "li")),
             table,
             name,
-        });
+        };
+        self.open_at
+            .entry(open.name.clone())
+            .or_default()
+            .push(self.stack.len());
+        self.stack.push(open);
     }
 
     /// Closes the elements an opening `name` ends without an end tag, as browsers do: a cell
@@ -370,12 +425,9 @@ impl Walker<'_> {
             _ if BLOCK_LEVEL.contains(&name) => (&["p"], P_SCOPE, true),
             _ => return,
         };
-        let open = self
-            .stack
-            .iter()
-            .rposition(|o| closes.contains(&o.name.as_str()) || within.contains(&o.name.as_str()));
-        if let Some(at) = open.filter(|&at| {
-            closes.contains(&self.stack[at].name.as_str())
+        let innermost = |names: &[&str]| names.iter().filter_map(|n| self.innermost(n)).max();
+        if let Some(at) = innermost(closes).filter(|&at| {
+            innermost(within).is_none_or(|bound| bound < at)
                 && (!innermost_only || at + 1 == self.stack.len())
         }) {
             self.end_tag_at(at);
@@ -433,17 +485,13 @@ impl Walker<'_> {
 
     /// The number of the innermost block quotation open here, 0 outside quotes.
     fn quotation(&self) -> u32 {
-        self.stack
-            .iter()
-            .rev()
-            .find(|open| open.quotation != 0)
-            .map_or(self.quotation, |open| open.quotation)
+        self.stack.last().map_or(self.quotation, |o| o.quotation)
     }
 
     /// Image alt text, title attributes and og:title are text too.
     fn attribute_blocks(&mut self, name: &str, tag: &StartTag<usize>) {
         let in_root = self.in_content_root();
-        let link = self.stack.iter().any(|o| o.link);
+        let link = self.in_link();
         let mut wanted: Vec<(&str, ScopeSet)> = Vec::new();
         if name == "img" || name == "area" || name == "input" {
             wanted.push(("alt", ScopeSet::of(Scope::Alt)));
@@ -517,17 +565,20 @@ impl Walker<'_> {
         if BLOCK_LEVEL.contains(&name.as_str()) {
             self.flush();
         }
-        if let Some(at) = self.stack.iter().rposition(|o| o.name == name) {
+        if let Some(at) = self.innermost(&name) {
             self.end_tag_at(at);
         }
     }
 
     /// Closes the open element at `at` of the stack and those inside it.
     fn end_tag_at(&mut self, at: usize) {
-        let closes_title = self.stack[at..]
-            .iter()
-            .any(|o| o.scope == Some(Scope::Title));
-        self.stack.truncate(at);
+        let mut closes_title = false;
+        for closed in self.stack.drain(at..) {
+            closes_title |= closed.is_title;
+            if let Some(open) = self.open_at.get_mut(&closed.name) {
+                open.pop();
+            }
+        }
         if closes_title {
             self.flush();
         }
@@ -537,32 +588,16 @@ impl Walker<'_> {
         if self.skipping() {
             return;
         }
-        let link = self.stack.iter().any(|o| o.link);
+        let link = self.in_link();
         if self.block.is_none() {
             if text.value.iter().all(u8::is_ascii_whitespace) {
                 return;
             }
             let scopes = self.scopes();
-            let heading_level = self
-                .stack
-                .iter()
-                .rev()
-                .find_map(|open| match open.name.as_str() {
-                    "h1" => Some(1),
-                    "h2" => Some(2),
-                    "h3" => Some(3),
-                    "h4" => Some(4),
-                    "h5" => Some(5),
-                    "h6" => Some(6),
-                    _ => None,
-                })
-                .unwrap_or(0);
+            let innermost = self.stack.last();
             let block = Block {
-                heading_level,
-                list_depth: u8::try_from(
-                    self.stack.iter().filter(|open| open.name == "li").count(),
-                )
-                .unwrap_or(u8::MAX),
+                heading_level: innermost.map_or(0, |o| o.heading_level),
+                list_depth: innermost.map_or(0, |o| o.list_depth),
                 quotation: self.quotation(),
                 table: self.table_place().filter_cell(),
                 ..Block::new(scopes)
