@@ -219,6 +219,33 @@ fn folders_pick_draft_extensions_and_honour_ignore_files() {
 }
 
 #[test]
+fn unreadable_ignore_file_lines_are_reported_with_file_and_line() {
+    let p = Project::with_pack(PACK);
+    p.write("d/a.md", "紫色大象\n");
+    p.write("d/sub/b.md", "紫色大象\n");
+    // git skips a line it cannot read: a warning, once, and the run goes on.
+    p.write("d/sub/.gitignore", "{draft\n");
+    p.check(&["--format", "concise", "d"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("checked 2 files"))
+        .stderr(
+            predicate::str::contains("warning: d/sub/.gitignore: line 1:")
+                .and(predicate::str::contains("unclosed alternate group"))
+                .and(predicate::str::contains("line 1:").count(1)),
+        );
+    // .gzhlintignore is this tool's own: every line was meant, so a bad one stops the run.
+    p.write("d/sub/.gzhlintignore", "old/\n[draft-*.md\n");
+    p.check(&["--format", "concise", "d"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "error: d/sub/.gzhlintignore: line 2: error parsing glob '[draft-*.md'",
+        ));
+}
+
+#[test]
 fn legacy_encodings_are_decoded() {
     let p = Project::with_pack(PACK);
     let text =

@@ -162,6 +162,12 @@ impl Iterator for Drafts<'_> {
                 }
                 Some(Ok(entry)) => entry,
             };
+            if let Some(error) = entry.error() {
+                if let Some(error) = ignore_file_error(error, &mut self.settings.ignore_file_errors)
+                {
+                    return Some(Err(error));
+                }
+            }
             if !is_draft(&entry) || self.named.holds(entry.path(), true) {
                 continue;
             }
@@ -175,6 +181,49 @@ impl Iterator for Drafts<'_> {
                 return Some(Ok((entry.into_path(), config)));
             }
         }
+    }
+}
+
+/// A folder's ignore file with a line the walk could not read (an invalid glob): an error for
+/// `.gzhlintignore`, this tool's own file, whose author meant every line; a warning for
+/// `.gitignore` and `.ignore`, whose bad lines git and other tools skip as well.
+/// An error is reported once: the walk attaches an ignore file's errors to more than one entry,
+/// and the folders are walked twice; `reported` holds those reported already.
+fn ignore_file_error(
+    error: &ignore::Error,
+    reported: &mut HashSet<String>,
+) -> Option<CollectError> {
+    let mut fatal = Vec::new();
+    for error in ignore_errors(error) {
+        let line = error.to_string();
+        if !reported.insert(line.clone()) {
+            continue;
+        }
+        if ignore_file_of(error).is_some_and(|f| f.file_name() == Some(".gzhlintignore".as_ref())) {
+            fatal.push(line);
+        } else {
+            eprintln!("gzhlint: warning: {line} (line skipped)");
+        }
+    }
+    (!fatal.is_empty()).then(|| CollectError::Path(fatal.join("\ngzhlint: error: ")))
+}
+
+/// The single errors inside `error`.
+fn ignore_errors(error: &ignore::Error) -> Vec<&ignore::Error> {
+    match error {
+        ignore::Error::Partial(errors) => errors.iter().flat_map(ignore_errors).collect(),
+        error => vec![error],
+    }
+}
+
+/// The ignore file an error was read from.
+fn ignore_file_of(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithLineNumber { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            ignore_file_of(err)
+        }
+        _ => None,
     }
 }
 

@@ -26,6 +26,8 @@ pub struct Settings {
     /// Folder → configuration, for discovery.
     by_folder: HashMap<PathBuf, Option<Arc<Config>>>,
     defaults: Arc<Config>,
+    /// Lines of ignore files reported as unreadable: each walk of the folders meets them again.
+    pub ignore_file_errors: HashSet<String>,
 }
 
 impl Settings {
@@ -40,6 +42,7 @@ impl Settings {
             mode,
             by_folder: HashMap::new(),
             defaults: Arc::new(Config::default_for(&cwd)),
+            ignore_file_errors: HashSet::new(),
         })
     }
 
