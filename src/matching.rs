@@ -41,7 +41,8 @@ pub struct BlockMatches {
 pub enum ContextWanted {
     /// Those of the rules with candidates in the block: all its findings can need.
     ForCandidates,
-    /// Also every section frame: the block is a title or heading, or introduces a list.
+    /// Also every section frame, and the phrases that void one: the block is a title or
+    /// heading, or introduces a list.
     WithSectionFrames,
     /// Every context term of every rule: the block is a table cell, whose frames hold for the
     /// rest of its row (and a first row's for the whole table).
@@ -189,7 +190,9 @@ fn match_with(
             for &ContextUse { rule, role } in matcher.context_uses.get(*literal as usize) {
                 let keep = match wanted {
                     ContextWanted::ForCandidates => false,
-                    ContextWanted::WithSectionFrames => role == Role::SectionFrame,
+                    ContextWanted::WithSectionFrames => {
+                        matches!(role, Role::SectionFrame | Role::NotFrame)
+                    }
                     ContextWanted::All => true,
                 };
                 if keep || candidate_rules.binary_search(&rule).is_ok() {

@@ -78,17 +78,31 @@ const NEGATORS: [&str; 8] = [
 ];
 
 /// Adds to `into` (kept sorted) the rules whose section frames (`unless_section`) occur in a
-/// block's matches. A negated frame does not count: 这不是骗局 is how a scam ad talks.
+/// block's matches. A negated frame does not count: 这不是骗局 is how a scam ad talks; nor does
+/// one a `not_frames` phrase voids (送礼不踩雷 over 踩雷: a buying guide warns of nothing).
 pub fn section_frames(text: &str, matches: &BlockMatches, into: &mut Vec<u32>) {
+    let voided = voided_by_not_frames(matches);
     into.extend(
         matches
             .context
             .iter()
-            .filter(|hit| hit.role == Role::SectionFrame && !negated(text, &hit.range))
+            .filter(|hit| {
+                hit.role == Role::SectionFrame && !negated(text, &hit.range) && !voided(hit)
+            })
             .map(|hit| hit.rule),
     );
     into.sort_unstable();
     into.dedup();
+}
+
+/// Whether a frame among a block's matches is voided by one of its `not_frames` phrases.
+fn voided_by_not_frames(matches: &BlockMatches) -> impl Fn(&ContextHit) -> bool + '_ {
+    let not_frames: Vec<&ContextHit> = matches
+        .context
+        .iter()
+        .filter(|hit| hit.role == Role::NotFrame)
+        .collect();
+    move |frame| not_frames.iter().any(|v| voids(v, frame))
 }
 
 /// Adds to `into` (kept sorted) the rules a table cell frames for the other cells of its row
@@ -99,12 +113,7 @@ pub fn section_frames(text: &str, matches: &BlockMatches, into: &mut Vec<u32>) {
 /// its own quotation), or the frames of a rule that wants them close to the hit
 /// (`frame_within`).
 pub fn cell_frames(rules: &RuleSet, text: &str, matches: &BlockMatches, into: &mut Vec<u32>) {
-    let not_frames: Vec<&ContextHit> = matches
-        .context
-        .iter()
-        .filter(|hit| hit.role == Role::NotFrame)
-        .collect();
-    let voided = |frame: &ContextHit| not_frames.iter().any(|v| voids(v, frame));
+    let voided = voided_by_not_frames(matches);
     into.extend(
         matches
             .context
@@ -594,7 +603,8 @@ id = "ads.claim"
 category = "ads"
 severity = "warning"
 phrases = ["稳赚不赔"]
-unless_section = ["骗局", "诈骗"]
+unless_section = ["骗局", "诈骗", "踩雷"]
+not_frames = ["不踩雷"]
 [[rule]]
 id = "ads.plain"
 category = "ads"
@@ -625,6 +635,10 @@ phrases = ["保本保息"]
         assert_eq!(lines("# 这不是骗局\n\n稳赚不赔。\n"), [claim(3)]);
         assert_eq!(lines("# 并非诈骗\n\n稳赚不赔。\n"), [claim(3)]);
         assert_eq!(lines("# 不少骗局这样开头\n\n稳赚不赔。\n"), []);
+        // A frame a `not_frames` phrase voids frames nothing, as in a sentence.
+        assert_eq!(lines("# 理财踩雷记\n\n稳赚不赔。\n"), []);
+        assert_eq!(lines("# 理财不踩雷\n\n稳赚不赔。\n"), [claim(3)]);
+        assert_eq!(lines("## 理财不踩雷\n\n稳赚不赔。\n"), [claim(3)]);
     }
 
     /// A paragraph ending with a colon frames the list items right after it, as a heading
