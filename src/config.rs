@@ -413,6 +413,7 @@ mod tests {
             pack: "p".to_string(),
             flag: Vec::new(),
             pass: Vec::new(),
+            example_lines: Default::default(),
             emitted_by: None,
             model: None,
         }

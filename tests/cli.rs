@@ -450,10 +450,10 @@ fn rules_test_runs_pack_examples() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "FAIL failing.purple_animal: flag example not caught: «紫色的鲸鱼»",
+            "failing.toml:21: FAIL failing.purple_animal: flag example not caught: «紫色的鲸鱼»",
         ))
         .stdout(predicate::str::contains(
-            "FAIL failing.blue_whale: pass example flagged by failing.blue_whale at «蓝色鲸鱼»",
+            "failing.toml:33: FAIL failing.blue_whale: pass example flagged by failing.blue_whale at «蓝色鲸鱼»",
         ))
         .stdout(predicate::str::contains("2 failed"));
 }

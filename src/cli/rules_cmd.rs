@@ -217,7 +217,8 @@ fn explanation(rules: &RuleSet, rule: &Rule) -> String {
     out
 }
 
-/// Runs the examples of the rules in `packs`; returns one line per failure.
+/// Runs the examples of the rules in `packs`; returns one line per failure, each naming the
+/// example's pack file and line.
 pub fn test_examples(rules: &RuleSet, packs: &[&str]) -> Vec<String> {
     let mut failures = Vec::new();
     for rule in rules
@@ -225,7 +226,16 @@ pub fn test_examples(rules: &RuleSet, packs: &[&str]) -> Vec<String> {
         .iter()
         .filter(|r| packs.contains(&r.pack.as_str()))
     {
-        for example in &rule.flag {
+        let origin = rules
+            .packs
+            .iter()
+            .find(|p| p.id == rule.pack)
+            .map_or(rule.pack.as_str(), |p| p.origin.as_str());
+        let place = |lines: &[usize], i: usize| match lines.get(i) {
+            Some(line) => format!("{origin}:{line}"),
+            None => origin.to_string(),
+        };
+        for (i, example) in rule.flag.iter().enumerate() {
             let found = lint_snippet(rules, example, rule.scopes);
             if !found.iter().any(|d| rules.rules[d.rule].id == rule.id) {
                 let others: Vec<&str> = found
@@ -233,7 +243,8 @@ pub fn test_examples(rules: &RuleSet, packs: &[&str]) -> Vec<String> {
                     .map(|d| rules.rules[d.rule].id.as_str())
                     .collect();
                 failures.push(format!(
-                    "FAIL {}: flag example not caught: «{example}»{}",
+                    "{}: FAIL {}: flag example not caught: «{example}»{}",
+                    place(&rule.example_lines.flag, i),
                     rule.id,
                     if others.is_empty() {
                         String::new()
@@ -243,11 +254,14 @@ pub fn test_examples(rules: &RuleSet, packs: &[&str]) -> Vec<String> {
                 ));
             }
         }
-        for example in &rule.pass {
+        for (i, example) in rule.pass.iter().enumerate() {
             for d in lint_snippet(rules, example, rule.scopes) {
                 failures.push(format!(
-                    "FAIL {}: pass example flagged by {} at «{}»: «{example}»",
-                    rule.id, rules.rules[d.rule].id, d.text
+                    "{}: FAIL {}: pass example flagged by {} at «{}»: «{example}»",
+                    place(&rule.example_lines.pass, i),
+                    rule.id,
+                    rules.rules[d.rule].id,
+                    d.text
                 ));
             }
         }

@@ -101,10 +101,21 @@ pub struct Rule {
     pub pack: String,
     pub flag: Vec<String>,
     pub pass: Vec<String>,
+    /// Where the examples stand in the pack's file, for `rules test` to point at them.
+    #[serde(skip)]
+    pub example_lines: ExampleLines,
     /// Set for rules that gzhlint itself reports (about suppressions) rather than matches.
     pub emitted_by: Option<EmittedBy>,
     /// Set for rules whose candidates are the sentences a head of the sentence model flags.
     pub model: Option<model::ModelUse>,
+}
+
+/// The 1-based line of each `flag` and `pass` example in its pack's file (empty for rules
+/// built in code).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExampleLines {
+    pub flag: Vec<usize>,
+    pub pass: Vec<usize>,
 }
 
 /// Which part of gzhlint reports a rule that matches no text.

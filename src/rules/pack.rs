@@ -12,7 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::model::ModelUse;
-use super::{EmittedBy, FixSafety, PackError, PackInfo, Rule, Severity, Validator};
+use super::{EmittedBy, ExampleLines, FixSafety, PackError, PackInfo, Rule, Severity, Validator};
 use crate::extract::{Scope, ScopeSet};
 use crate::normalize::{normalize, View};
 
@@ -105,9 +105,9 @@ struct RawRule {
     threshold: Option<Spanned<f32>>,
     rest_of_sentence: Option<Spanned<bool>>,
     #[serde(default)]
-    flag: Vec<String>,
+    flag: Vec<Spanned<String>>,
     #[serde(default)]
-    pass: Vec<String>,
+    pass: Vec<Spanned<String>>,
     emitted_by: Option<EmittedBy>,
 }
 
@@ -263,6 +263,8 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
     }
     let terms =
         TermSets::new(&raw.terms).map_err(|(span, message)| error(Some(span), message, None))?;
+    let line_breaks: Vec<usize> = source.text.match_indices('\n').map(|(at, _)| at).collect();
+    let line_of = |at: usize| line_breaks.partition_point(|&newline| newline < at) + 1;
     let mut rules = Vec::with_capacity(raw.rule.len());
     let mut id_spans = Vec::with_capacity(raw.rule.len());
     let mut seen = HashSet::new();
@@ -450,8 +452,20 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                 fix: raw_rule.fix,
                 scopes,
                 pack: pack_id.clone(),
-                flag: raw_rule.flag,
-                pass: raw_rule.pass,
+                example_lines: ExampleLines {
+                    flag: raw_rule
+                        .flag
+                        .iter()
+                        .map(|e| line_of(e.span().start))
+                        .collect(),
+                    pass: raw_rule
+                        .pass
+                        .iter()
+                        .map(|e| line_of(e.span().start))
+                        .collect(),
+                },
+                flag: raw_rule.flag.into_iter().map(Spanned::into_inner).collect(),
+                pass: raw_rule.pass.into_iter().map(Spanned::into_inner).collect(),
                 emitted_by: raw_rule.emitted_by,
                 model,
             },
