@@ -102,7 +102,11 @@ pub struct Baseline {
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, SpannedError> {
         let origin = path.display().to_string();
-        let text = SpannedError::read(path, "baseline")?;
+        let mut text = SpannedError::read(path, "baseline")?;
+        // Editors on Windows save JSON with a byte-order mark, which serde_json refuses.
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
             let text = Arc::new(text.clone());
             let offset = text

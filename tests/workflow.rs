@@ -353,7 +353,7 @@ fn baseline_reports_only_new_findings() {
     .assert()
     .code(0)
     .stderr(predicate::str::contains(
-        "wrote 1 findings to baseline baseline.json",
+        "wrote 1 finding to baseline baseline.json",
     ));
     p.gzhlint(&[
         "check",
@@ -366,6 +366,21 @@ fn baseline_reports_only_new_findings() {
     .assert()
     .code(0)
     .stdout(predicate::str::contains("0 diagnostics"))
+    .stdout(predicate::str::contains("1 in baseline"));
+    // A copy saved with a byte-order mark (as Windows editors save JSON) reads the same.
+    let mut with_bom = "\u{feff}".as_bytes().to_vec();
+    with_bom.extend(p.read("baseline.json"));
+    p.write_bytes("bom.json", &with_bom);
+    p.gzhlint(&[
+        "check",
+        "--rules",
+        "pack.toml",
+        "--baseline",
+        "bom.json",
+        "a.md",
+    ])
+    .assert()
+    .code(0)
     .stdout(predicate::str::contains("1 in baseline"));
     // Edits elsewhere do not bring the known finding back; a new one is reported.
     p.write(

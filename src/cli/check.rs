@@ -617,7 +617,8 @@ impl<'a> Reporter<'a> {
                 return EXIT_ERROR;
             }
             eprintln!(
-                "gzhlint: wrote {count} findings to baseline {}",
+                "gzhlint: wrote {count} finding{} to baseline {}",
+                if count == 1 { "" } else { "s" },
                 path.display()
             );
             return if self.failed { EXIT_ERROR } else { EXIT_CLEAN };
