@@ -219,6 +219,8 @@ fn encode_replacement(replacement: &str, source: &SourceText) -> Result<Vec<u8>,
 #[derive(Debug)]
 pub enum NotWritten {
     ReadOnly,
+    /// A pipe or device: read once, nothing to rewrite.
+    NotAFile,
     /// Renaming a new file over one of its names would split it from the others.
     HardLinks(u64),
     /// Saved again since it was read: writing would lose those edits.
@@ -239,6 +241,7 @@ impl fmt::Display for NotWritten {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             NotWritten::ReadOnly => write!(f, "read-only, not fixed"),
+            NotWritten::NotAFile => write!(f, "not a regular file (a pipe or device), not fixed"),
             NotWritten::HardLinks(links) => write!(
                 f,
                 "has {links} hard links, not fixed (a rewrite would split them apart)"
@@ -257,6 +260,9 @@ impl fmt::Display for NotWritten {
 pub fn rewrite(path: &Path, linted: &[u8], fixed: &[u8]) -> Result<(), NotWritten> {
     let target = std::fs::canonicalize(path).map_err(NotWritten::Failed)?;
     let metadata = std::fs::metadata(&target).map_err(NotWritten::Failed)?;
+    if !metadata.is_file() {
+        return Err(NotWritten::NotAFile);
+    }
     // The rename would succeed whatever the file's mode: respect it.
     if metadata.permissions().readonly() {
         return Err(NotWritten::ReadOnly);

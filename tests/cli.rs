@@ -278,6 +278,34 @@ fn binary_files_are_skipped_with_a_note() {
         .stdout(predicate::str::contains("checked 1 file (1 skipped)"));
 }
 
+/// A named pipe (`check <(curl …)`) or device is read as a draft, once; `--fix` leaves it be.
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_named_are_read_and_never_rewritten() {
+    let p = Project::with_pack(PACK);
+    p.check(&["--format", "concise", "/dev/null"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("checked 1 file: 0 diagnostics"));
+    let fifo = p.path().join("draft.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let writer = std::thread::spawn(move || std::fs::write(fifo, "这里有紫色大象\n").unwrap());
+    p.check(&["--format", "concise", "--fix", "draft.pipe"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "draft.pipe:1:4: restrict testing.purple_animal",
+        ))
+        .stderr(predicate::str::contains(
+            "draft.pipe: not a regular file (a pipe or device), not fixed",
+        ));
+    writer.join().unwrap();
+}
+
 #[test]
 fn missing_path_is_a_usage_error() {
     let p = Project::with_pack(PACK);

@@ -127,19 +127,27 @@ impl Iterator for Drafts<'_> {
                 if !self.named.add(path) {
                     continue;
                 }
-                if path.is_file() {
-                    let config = self.settings.for_path(path);
-                    return Some(
-                        config
-                            .map(|c| (path.clone(), c))
-                            .map_err(CollectError::Config),
-                    );
-                }
-                if !path.is_dir() {
-                    return Some(Err(CollectError::Path(format!(
-                        "{}: no such file or folder",
-                        path.display()
-                    ))));
+                // A named path that is not a folder is read as a draft, pipes included
+                // (`check <(curl …)`, /dev/stdin).
+                match std::fs::metadata(path) {
+                    Ok(metadata) if metadata.is_dir() => {}
+                    Ok(_) => {
+                        let config = self.settings.for_path(path);
+                        return Some(
+                            config
+                                .map(|c| (path.clone(), c))
+                                .map_err(CollectError::Config),
+                        );
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        return Some(Err(CollectError::Path(format!(
+                            "{}: no such file or folder",
+                            path.display()
+                        ))));
+                    }
+                    Err(e) => {
+                        return Some(Err(CollectError::Path(format!("{}: {e}", path.display()))));
+                    }
                 }
                 let walk = ignore::WalkBuilder::new(path)
                     .add_custom_ignore_filename(".gzhlintignore")
