@@ -70,4 +70,35 @@ mod tests {
         );
         assert_eq!(stored.rules.len(), compiled.rules.len());
     }
+
+    /// `rules test` names each example's line: the stored set keeps them.
+    #[test]
+    fn every_example_keeps_its_line() {
+        let rules = compiled().unwrap();
+        let texts: Vec<&str> = PACKS.iter().map(|(_, text)| *text).collect();
+        for rule in rules.rules.iter().filter(|r| r.emitted_by.is_none()) {
+            let lines = &rule.example_lines;
+            assert_eq!(
+                (lines.flag.len(), lines.pass.len()),
+                (rule.flag.len(), rule.pass.len()),
+                "{}",
+                rule.id
+            );
+            let pack = &texts[PACKS
+                .iter()
+                .position(|(name, _)| rule.pack == name.trim_end_matches(".toml"))
+                .unwrap_or_else(|| panic!("pack of {}", rule.id))];
+            let (Some(&line), Some(example)) = (lines.flag.first(), rule.flag.first()) else {
+                continue;
+            };
+            // The start of the example, before any character TOML writes as an escape.
+            let start: String = example
+                .chars()
+                .take_while(|c| !matches!(c, '\n' | '"' | '\\' | '\t'))
+                .take(8)
+                .collect();
+            let text = pack.lines().nth(line - 1).unwrap();
+            assert!(text.contains(&start), "{}: line {line}", rule.id);
+        }
+    }
 }

@@ -102,7 +102,6 @@ pub struct Rule {
     pub flag: Vec<String>,
     pub pass: Vec<String>,
     /// Where the examples stand in the pack's file, for `rules test` to point at them.
-    #[serde(skip)]
     pub example_lines: ExampleLines,
     /// Set for rules that gzhlint itself reports (about suppressions) rather than matches.
     pub emitted_by: Option<EmittedBy>,
@@ -112,7 +111,7 @@ pub struct Rule {
 
 /// The 1-based line of each `flag` and `pass` example in its pack's file (empty for rules
 /// built in code).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExampleLines {
     pub flag: Vec<usize>,
     pub pass: Vec<usize>,
