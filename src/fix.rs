@@ -134,10 +134,12 @@ pub fn apply(bytes: &[u8], source: &SourceText, edits: &[Edit]) -> Result<Fixed,
         at = span[1];
     }
     fixed.extend_from_slice(&body[at..]);
-    let text = encoding
-        .decode_without_bom_handling(&fixed[bom_len..])
-        .0
-        .into_owned();
+    let text = crate::source::lone_cr_as_lf(
+        encoding
+            .decode_without_bom_handling(&fixed[bom_len..])
+            .0
+            .into_owned(),
+    );
     Ok(Fixed { bytes: fixed, text })
 }
 

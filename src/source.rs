@@ -30,21 +30,21 @@ pub enum DecodeOutcome {
 pub fn decode(bytes: &[u8]) -> Result<SourceText, DecodeOutcome> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        return Ok(SourceText {
-            text: text.into_owned(),
+        return Ok(SourceText::new(
+            text.into_owned(),
             encoding,
-            had_bom: true,
+            true,
             had_errors,
-        });
+        ));
     }
     if let Some(encoding) = utf16_without_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-        return Ok(SourceText {
-            text: text.into_owned(),
+        return Ok(SourceText::new(
+            text.into_owned(),
             encoding,
-            had_bom: false,
+            false,
             had_errors,
-        });
+        ));
     }
     if looks_binary(bytes) {
         return Err(DecodeOutcome::Binary);
@@ -62,12 +62,39 @@ pub fn decode(bytes: &[u8]) -> Result<SourceText, DecodeOutcome> {
         }
     };
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-    Ok(SourceText {
-        text: text.into_owned(),
+    Ok(SourceText::new(
+        text.into_owned(),
         encoding,
-        had_bom: false,
+        false,
         had_errors,
-    })
+    ))
+}
+
+impl SourceText {
+    fn new(text: String, encoding: &'static Encoding, had_bom: bool, had_errors: bool) -> Self {
+        SourceText {
+            text: lone_cr_as_lf(text),
+            encoding,
+            had_bom,
+            had_errors,
+        }
+    }
+}
+
+/// Reads a line break written as a CR alone (classic Mac OS) as LF, the break every later
+/// stage and report counts lines by; CommonMark and HTML read it as a break too. One byte for
+/// one, so offsets in the text stay offsets in the file, and a fix leaves the CR in place.
+pub fn lone_cr_as_lf(text: String) -> String {
+    let bytes = text.as_bytes();
+    let lone = |at: usize| bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(lone) {
+        return text;
+    }
+    let read: Vec<u8> = (0..bytes.len())
+        .map(|at| if lone(at) { b'\n' } else { bytes[at] })
+        .collect();
+    // An ASCII byte replaced by an ASCII byte: still UTF-8.
+    String::from_utf8(read).unwrap_or(text)
 }
 
 /// Candidates for a draft whose bytes chardetng could not place: the encodings drafts are

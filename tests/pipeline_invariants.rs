@@ -179,13 +179,15 @@ proptest! {
         check_spans(text.as_bytes(), format)?;
     }
 
-    /// A draft saved with Windows line breaks reads exactly as with Unix ones: the same
-    /// findings at the same lines and columns.
+    /// A draft saved with Windows or classic Mac line breaks reads exactly as with Unix ones:
+    /// the same findings at the same lines and columns.
     #[test]
-    fn windows_line_breaks_change_nothing(text in draft(), format in format()) {
+    fn windows_and_mac_line_breaks_change_nothing(text in draft(), format in format()) {
         let unix = text.replace('\r', "");
         let windows = unix.replace('\n', "\r\n");
         prop_assert_eq!(findings(&unix, format), findings(&windows, format));
+        let mac = unix.replace('\n', "\r");
+        prop_assert_eq!(findings(&unix, format), findings(&mac, format));
     }
 
     /// Any bytes at all — truncated UTF-8, legacy encodings, NULs — decode or are refused as

@@ -522,8 +522,24 @@ fn fix_keeps_every_other_byte_of_a_gb18030_draft() {
     p.check(&["--fix", "a.md"])
         .assert()
         .code(0)
-        .stderr(predicate::str::contains("fixed 1 findings in 1 files"));
+        .stderr(predicate::str::contains("fixed 1 finding in 1 file"));
     assert_eq!(p.read("a.md"), [head, encode("灰色大象"), tail].concat());
+}
+
+/// Classic Mac line breaks (a CR alone) count as lines, and a fix leaves them as they were.
+#[test]
+fn a_draft_with_cr_line_breaks_is_read_by_line_and_fixed_in_place() {
+    let p = Project::with_pack(PACK);
+    p.write("a.md", "# 标题\r\r第一段。\r\r这里有紫色大象。\r");
+    p.check(&["--format", "concise", "a.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("a.md:5:4: restrict"));
+    p.check(&["--fix", "a.md"]).assert().code(0);
+    assert_eq!(
+        String::from_utf8(p.read("a.md")).unwrap(),
+        "# 标题\r\r第一段。\r\r这里有灰色大象。\r"
+    );
 }
 
 const SMILEY_PACK: &str = r#"

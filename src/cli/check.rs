@@ -625,8 +625,11 @@ impl<'a> Reporter<'a> {
         }
         if self.fixed > 0 {
             eprintln!(
-                "gzhlint: fixed {} findings in {} files",
-                self.fixed, self.fixed_files
+                "gzhlint: fixed {} finding{} in {} file{}",
+                self.fixed,
+                if self.fixed == 1 { "" } else { "s" },
+                self.fixed_files,
+                if self.fixed_files == 1 { "" } else { "s" }
             );
         }
         match self.document {
