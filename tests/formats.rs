@@ -268,6 +268,49 @@ fn sarif_of_a_clean_run_is_valid() {
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 0);
 }
 
+/// A file the run could not lint is in every machine-readable report, not only on stderr: a
+/// CI job reading the report must see that a draft went unread.
+#[test]
+fn skipped_files_are_listed_in_every_machine_report() {
+    let p = Project::with_pack(PACK);
+    p.write("d/clean.md", CLEAN);
+    p.write_bytes("d/image.md", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0");
+    let reason = "binary file, not a draft";
+    let json: Value =
+        serde_json::from_str(&run_stdout(&p, &["--format", "json", "d"], None, 0)).unwrap();
+    assert_eq!(
+        json["skipped"],
+        serde_json::json!([{ "path": "d/image.md", "reason": reason }])
+    );
+    assert_eq!(json["summary"]["skipped"], 1);
+    let sarif: Value =
+        serde_json::from_str(&run_stdout(&p, &["--format", "sarif", "d"], None, 0)).unwrap();
+    assert_valid_sarif(&sarif);
+    let note = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(note["level"], "note");
+    assert_eq!(note["message"]["text"], format!("skipped: {reason}"));
+    assert_eq!(
+        note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "d/image.md"
+    );
+    let xml = run_stdout(&p, &["--format", "junit", "d"], None, 0);
+    assert_well_formed(&xml);
+    assert!(
+        xml.contains("tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"1\"")
+            && xml.contains(&format!(
+                "<testcase classname=\"gzhlint\" name=\"d/image.md\">\n    <skipped message=\"{reason}\"/>"
+            )),
+        "{xml}"
+    );
+    let github = run_stdout(&p, &["--format", "github", "d"], None, 0);
+    assert!(
+        github.contains(&format!(
+            "::notice file=d/image.md,title=gzhlint::skipped: {reason}\n"
+        )),
+        "{github}"
+    );
+}
+
 #[test]
 fn github_lines_are_escaped() {
     let p = Project::with_pack(PACK);

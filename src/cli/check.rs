@@ -533,6 +533,19 @@ impl<'a> Reporter<'a> {
             Outcome::Skipped { path, reason } => {
                 self.summary.skipped += 1;
                 eprintln!("gzhlint: note: skipped {}: {reason}", path.display());
+                // Machine-readable reports list it too: a CI run must not pass a draft unread.
+                let shown = report::display_path(&path);
+                match &mut self.document {
+                    Some(Document::Json(json)) => json.skipped(&shown, &reason),
+                    Some(Document::Sarif { stream, .. }) => stream.skipped(&shown, &reason),
+                    Some(Document::Junit { testcases }) => {
+                        testcases.write(&report::junit::skipped_testcase(&shown, &reason));
+                    }
+                    None if self.args.format == OutputFormat::Github => {
+                        crate::cli::write_stdout(&report::github::skipped(&shown, &reason));
+                    }
+                    None => {}
+                }
                 return;
             }
             Outcome::Failed { path, reason } => {

@@ -18,6 +18,15 @@ pub fn command(severity: Severity) -> &'static str {
     }
 }
 
+/// A file the run did not lint (binary, unreadable): a notice on it.
+pub fn skipped(path: &str, reason: &str) -> String {
+    format!(
+        "::notice file={},title=gzhlint::{}\n",
+        escape_property(path),
+        escape_data(&format!("skipped: {reason}"))
+    )
+}
+
 pub fn render(rules: &RuleSet, file: &FileResult, out: &mut String) {
     let path = escape_property(&file.display_path());
     for d in &file.diagnostics {

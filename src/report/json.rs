@@ -83,6 +83,7 @@ fn diagnostic<'a>(rules: &'a RuleSet, file: &FileResult, d: &'a Diagnostic) -> J
 pub struct JsonStream {
     diagnostics: usize,
     suppressed: Vec<String>,
+    skipped: Vec<String>,
 }
 
 impl JsonStream {
@@ -106,14 +107,24 @@ impl JsonStream {
         }
     }
 
+    /// A file the run did not lint (binary, unreadable), and why.
+    pub fn skipped(&mut self, path: &str, reason: &str) {
+        self.skipped.push(pretty_element(
+            &serde_json::json!({ "path": path, "reason": reason }),
+            4,
+        ));
+    }
+
     pub fn finish(self, summary: Summary) -> String {
         let mut out = array_end(self.diagnostics, 2);
-        out.push_str(",\n  \"suppressed\": [");
-        if !self.suppressed.is_empty() {
-            out.push('\n');
-            out.push_str(&self.suppressed.join(",\n"));
+        for (name, elements) in [("suppressed", &self.suppressed), ("skipped", &self.skipped)] {
+            out.push_str(&format!(",\n  \"{name}\": ["));
+            if !elements.is_empty() {
+                out.push('\n');
+                out.push_str(&elements.join(",\n"));
+            }
+            out.push_str(&array_end(elements.len(), 2));
         }
-        out.push_str(&array_end(self.suppressed.len(), 2));
         let summary = serde_json::to_string_pretty(&summary).expect("JSON of owned data");
         out.push_str(",\n  \"summary\": ");
         out.push_str(&summary.replace('\n', "\n  "));
@@ -133,12 +144,20 @@ mod tests {
             .collect()
     }
 
-    /// The whole document for `files`.
-    fn render(rules: &RuleSet, files: &[FileResult], summary: Summary) -> String {
+    /// The whole document for `files` and the `skipped` (path, reason) pairs.
+    fn render(
+        rules: &RuleSet,
+        files: &[FileResult],
+        skipped: &[(&str, &str)],
+        summary: Summary,
+    ) -> String {
         let mut stream = JsonStream::default();
         let mut out = stream.start();
         for file in files {
             stream.file(rules, file, &mut |text| out.push_str(text));
+        }
+        for (path, reason) in skipped {
+            stream.skipped(path, reason);
         }
         out.push_str(&stream.finish(summary));
         out
@@ -150,6 +169,7 @@ mod tests {
         version: u32,
         diagnostics: Vec<JsonDiagnostic<'a>>,
         suppressed: Vec<SuppressedDiagnostic<'a>>,
+        skipped: Vec<serde_json::Value>,
         summary: Summary,
     }
 
@@ -172,9 +192,14 @@ mod tests {
         });
         let clean = FileResult::new("b.md".into(), String::new(), Vec::new());
         let rules_ref = &rules;
-        for files in [vec![], vec![clean], vec![with]] {
-            let summary = Summary::of(&files, 0);
-            let streamed = render(rules_ref, &files, summary);
+        let binary = [("c.md", "binary file, not a draft")];
+        for (files, skipped) in [
+            (vec![], &[][..]),
+            (vec![clean], &binary[..]),
+            (vec![with], &[][..]),
+        ] {
+            let summary = Summary::of(&files, skipped.len());
+            let streamed = render(rules_ref, &files, skipped, summary);
             let rules = &rules;
             let whole = Document {
                 version: 1,
@@ -187,6 +212,10 @@ mod tests {
                             reason: s.reason.as_deref(),
                         })
                     })
+                    .collect(),
+                skipped: skipped
+                    .iter()
+                    .map(|(path, reason)| serde_json::json!({ "path": path, "reason": reason }))
                     .collect(),
                 summary,
             };

@@ -1,7 +1,8 @@
 //! JUnit XML report: one `<testsuite name="gzhlint">`, one `<testcase>` per linted file, one
 //! `<failure>` per diagnostic (type = rule id). A file without diagnostics is a passing test.
 //!
-//! `tests` counts linted files and `failures` the files with at least one diagnostic (so
+//! `tests` counts linted and skipped files, `skipped` the files not linted (binary, unreadable;
+//! a `<skipped>` test case each) and `failures` the files with at least one diagnostic (so
 //! `failures <= tests`, as CI dashboards expect). Each failure's text is the location, the
 //! severity, the help, the suggestion and the clause.
 //!
@@ -14,8 +15,19 @@ use crate::rules::RuleSet;
 /// The XML declaration and the `<testsuite>` start tag with the run's counts.
 pub fn start(summary: Summary) -> String {
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"gzhlint\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n",
-        summary.files, summary.files_with_diagnostics
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"gzhlint\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
+        summary.files + summary.skipped,
+        summary.files_with_diagnostics,
+        summary.skipped
+    )
+}
+
+/// A file the run did not lint (binary, unreadable): a skipped test case.
+pub fn skipped_testcase(path: &str, reason: &str) -> String {
+    format!(
+        "  <testcase classname=\"gzhlint\" name=\"{}\">\n    <skipped message=\"{}\"/>\n  </testcase>\n",
+        escape_markup(path),
+        escape_markup(reason)
     )
 }
 

@@ -66,8 +66,13 @@ impl FileResult {
     }
 
     pub fn display_path(&self) -> String {
-        self.path.to_string_lossy().replace('\\', "/")
+        display_path(&self.path)
     }
+}
+
+/// A path as reports show it: with forward slashes on every platform.
+pub fn display_path(path: &std::path::Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
 }
 
 /// Counts for the summary line and the JSON summary.

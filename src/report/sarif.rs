@@ -68,6 +68,8 @@ pub fn level(severity: Severity) -> &'static str {
 pub struct SarifStream {
     results: usize,
     artifacts: usize,
+    /// One notification per file the run did not lint.
+    skipped: Vec<Value>,
 }
 
 impl SarifStream {
@@ -122,9 +124,28 @@ impl SarifStream {
         format!("{},\n      \"artifacts\": [", array_end(self.results, 6))
     }
 
-    /// Closes the artifacts and ends the log.
+    /// A file the run did not lint (binary, unreadable), and why: a note of the invocation.
+    pub fn skipped(&mut self, path: &str, reason: &str) {
+        self.skipped.push(json!({
+            "level": "note",
+            "message": { "text": format!("skipped: {reason}") },
+            "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri_of(path) } } }],
+        }));
+    }
+
+    /// Closes the artifacts and ends the log, with the invocation's notes on skipped files.
     pub fn finish(self) -> String {
-        format!("{}\n    }}\n  ]\n}}\n", array_end(self.artifacts, 6))
+        let mut out = array_end(self.artifacts, 6);
+        if !self.skipped.is_empty() {
+            let invocations = json!([{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": self.skipped,
+            }]);
+            out.push_str(",\n      \"invocations\": ");
+            out.push_str(pretty_element(&invocations, 6).trim_start());
+        }
+        out.push_str("\n    }\n  ]\n}\n");
+        out
     }
 }
 
