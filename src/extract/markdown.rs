@@ -169,7 +169,7 @@ impl State<'_> {
             return;
         }
         match event {
-            Event::Start(tag) => self.start(tag),
+            Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag),
             Event::Text(text) if self.in_metadata => self.front_matter(&text, range.start),
             Event::Text(text) => self.push_text(&text, range),
@@ -219,7 +219,7 @@ impl State<'_> {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>) {
+    fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
         match tag {
             Tag::Paragraph | Tag::FootnoteDefinition(_) => self.flush(),
             Tag::Table(_) => {
@@ -259,18 +259,22 @@ impl State<'_> {
                 self.skip_depth = 1;
             }
             Tag::HtmlBlock => self.flush(),
-            Tag::Image { .. } => {
+            Tag::Image { title, .. } => {
                 let mut scopes = self.context().with(Scope::Alt);
                 if self.link_depth > 0 {
                     scopes = scopes.with(Scope::Link);
                 }
+                self.title(&title, range, scopes);
                 self.image = Some(Block {
                     quotation: self.quotation(),
                     table: self.table.filter_cell(),
                     ..Block::new(scopes)
                 });
             }
-            Tag::Link { .. } => self.link_depth += 1,
+            Tag::Link { title, .. } => {
+                self.title(&title, range, self.context().with(Scope::Alt));
+                self.link_depth += 1;
+            }
             Tag::MetadataBlock(MetadataBlockKind::YamlStyle | MetadataBlockKind::PlusesStyle) => {
                 self.in_metadata = true
             }
@@ -312,6 +316,30 @@ impl State<'_> {
         }
     }
 
+    /// A link's or image's title (`[…](url "title")`), shown as a tooltip: a block of its own,
+    /// like an HTML `title` attribute. Read for inline links, whose span holds it; a reference
+    /// link's title stands in its definition, which this does not look up.
+    fn title(&mut self, title: &str, range: Range<usize>, scopes: ScopeSet) {
+        if title.is_empty() {
+            return;
+        }
+        let Some(source) = inline_title_source(self.source, &range) else {
+            return;
+        };
+        let mut block = Block {
+            quotation: self.quotation(),
+            table: self.table.filter_cell(),
+            ..Block::new(scopes)
+        };
+        if self.source.get(source.clone()) == Some(title) {
+            block.push_literal(title, source.start);
+        } else {
+            // Escapes or entities in it: the title maps to its source as a whole.
+            block.push_mapped(title, source);
+        }
+        self.out.push(block);
+    }
+
     /// Front matter: the title, digest and author lines become blocks. Only simple
     /// `key: value` lines are read; their values map back to the file exactly.
     fn front_matter(&mut self, yaml: &str, start: usize) {
@@ -349,6 +377,30 @@ impl State<'_> {
     }
 }
 
+/// The source range of the title inside an inline link or image spanning `range`
+/// (`[…](url "title")`, `'title'` or `(title)`): between the last delimiter pair before the
+/// closing parenthesis, skipping delimiters escaped with a backslash.
+fn inline_title_source(source: &str, range: &Range<usize>) -> Option<Range<usize>> {
+    let span = source.get(range.clone())?;
+    let inner = span
+        .strip_suffix(')')?
+        .trim_end_matches([' ', '\t', '\n', '\r']);
+    let open = match inner.chars().next_back()? {
+        '"' => '"',
+        '\'' => '\'',
+        ')' => '(',
+        _ => return None,
+    };
+    let body = &inner[..inner.len() - 1];
+    let escaped = |at: usize| body[..at].bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1;
+    let opening = body
+        .char_indices()
+        .rev()
+        .find(|&(at, c)| c == open && !escaped(at))
+        .map(|(at, _)| at)?;
+    Some(range.start + opening + 1..range.start + body.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,6 +421,37 @@ mod tests {
         let extracted = extract_markdown(source);
         assert_eq!(texts(&extracted), ["前言", "请转发到朋友圈。"]);
         assert_eq!(pieces_of(source, &extracted, "转发到"), ["转发", "到"]);
+    }
+
+    #[test]
+    fn inline_link_and_image_titles_are_text_at_their_source() {
+        let source = "看[这篇](https://x.cn \"转发到朋友圈\")和![图](a.png '全网最低价')。\n\n\
+                      [引用][r]\n\n[r]: https://x.cn \"定义里的标题\"\n\n[括号](u (领红包))\n";
+        let extracted = extract_markdown(source);
+        assert_eq!(
+            texts(&extracted),
+            [
+                "转发到朋友圈",
+                "全网最低价",
+                "图",
+                "看这篇和。",
+                "引用",
+                "领红包",
+                "括号"
+            ]
+        );
+        assert_eq!(scopes_of(&extracted, "转发到朋友圈"), ["alt"]);
+        assert_eq!(pieces_of(source, &extracted, "朋友圈"), ["朋友圈"]);
+        assert_eq!(pieces_of(source, &extracted, "最低价"), ["最低价"]);
+        assert_eq!(pieces_of(source, &extracted, "领红包"), ["领红包"]);
+    }
+
+    #[test]
+    fn a_title_with_escaped_delimiters_maps_to_its_whole_source() {
+        let source = "[链接](u \"说\\\"转发\\\"\")";
+        let title = &source[inline_title_source(source, &(0..source.len())).unwrap()];
+        assert_eq!(title, "说\\\"转发\\\"");
+        assert_eq!(inline_title_source("[链接](u)", &(0..13)), None);
     }
 
     #[test]
