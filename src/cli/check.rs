@@ -631,7 +631,7 @@ impl<'a> Reporter<'a> {
             }
             eprintln!(
                 "gzhlint: wrote {count} finding{} to baseline {}",
-                if count == 1 { "" } else { "s" },
+                report::plural(count),
                 path.display()
             );
             return if self.failed { EXIT_ERROR } else { EXIT_CLEAN };
@@ -640,9 +640,9 @@ impl<'a> Reporter<'a> {
             eprintln!(
                 "gzhlint: fixed {} finding{} in {} file{}",
                 self.fixed,
-                if self.fixed == 1 { "" } else { "s" },
+                report::plural(self.fixed),
                 self.fixed_files,
-                if self.fixed_files == 1 { "" } else { "s" }
+                report::plural(self.fixed_files)
             );
         }
         match self.document {

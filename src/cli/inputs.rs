@@ -195,6 +195,7 @@ impl Iterator for Drafts<'_> {
 /// A folder's ignore file with a line the walk could not read (an invalid glob): an error for
 /// `.gzhlintignore`, this tool's own file, whose author meant every line; a warning for
 /// `.gitignore` and `.ignore`, whose bad lines git and other tools skip as well.
+///
 /// An error is reported once: the walk attaches an ignore file's errors to more than one entry,
 /// and the folders are walked twice; `reported` holds those reported already.
 fn ignore_file_error(

@@ -70,6 +70,15 @@ impl FileResult {
     }
 }
 
+/// The English plural ending for `count` things: "1 file", "2 files".
+pub fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// A path as reports show it: with forward slashes on every platform.
 pub fn display_path(path: &std::path::Path) -> String {
     path.to_string_lossy().replace('\\', "/")
@@ -142,9 +151,9 @@ impl Summary {
         format!(
             "checked {} file{}{skipped}: {} diagnostic{} — {} 封号风险 ban, {} 限制功能 restrict, {} 警告 warning{hidden}",
             self.files,
-            if self.files == 1 { "" } else { "s" },
+            plural(self.files),
             self.diagnostics,
-            if self.diagnostics == 1 { "" } else { "s" },
+            plural(self.diagnostics),
             self.ban,
             self.restrict,
             self.warning
