@@ -451,7 +451,8 @@ mod tests {
         let source = "[链接](u \"说\\\"转发\\\"\")";
         let title = &source[inline_title_source(source, &(0..source.len())).unwrap()];
         assert_eq!(title, "说\\\"转发\\\"");
-        assert_eq!(inline_title_source("[链接](u)", &(0..13)), None);
+        let untitled = "[链接](u)";
+        assert_eq!(inline_title_source(untitled, &(0..untitled.len())), None);
     }
 
     #[test]
