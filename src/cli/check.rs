@@ -841,9 +841,12 @@ fn explain_normalization(rules: &RuleSet, inputs: impl Iterator<Item = Drafted>)
             }
         };
         let path = &input.path;
-        let Ok(bytes) = input.read() else {
-            eprintln!("gzhlint: error: {}: cannot read", path.display());
-            return EXIT_ERROR;
+        let bytes = match input.read() {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                eprintln!("gzhlint: error: {}: cannot read: {e}", path.display());
+                return EXIT_ERROR;
+            }
         };
         let Ok(source) = crate::source::decode(&bytes) else {
             eprintln!("gzhlint: note: skipped {}: binary file", path.display());
