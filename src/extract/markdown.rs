@@ -265,11 +265,7 @@ impl State<'_> {
                     scopes = scopes.with(Scope::Link);
                 }
                 self.title(&title, range, scopes);
-                self.image = Some(Block {
-                    quotation: self.quotation(),
-                    table: self.table.filter_cell(),
-                    ..Block::new(scopes)
-                });
+                self.image = Some(self.inline_block(scopes));
             }
             Tag::Link { title, .. } => {
                 self.title(&title, range, self.context().with(Scope::Alt));
@@ -316,6 +312,16 @@ impl State<'_> {
         }
     }
 
+    /// A block of its own for text inside the current one (an image's alt text, a title), in
+    /// the current quotation and table cell.
+    fn inline_block(&self, scopes: ScopeSet) -> Block {
+        Block {
+            quotation: self.quotation(),
+            table: self.table.filter_cell(),
+            ..Block::new(scopes)
+        }
+    }
+
     /// A link's or image's title (`[…](url "title")`), shown as a tooltip: a block of its own,
     /// like an HTML `title` attribute. Read for inline links, whose span holds it; a reference
     /// link's title stands in its definition, which this does not look up.
@@ -326,11 +332,7 @@ impl State<'_> {
         let Some(source) = inline_title_source(self.source, &range) else {
             return;
         };
-        let mut block = Block {
-            quotation: self.quotation(),
-            table: self.table.filter_cell(),
-            ..Block::new(scopes)
-        };
+        let mut block = self.inline_block(scopes);
         if self.source.get(source.clone()) == Some(title) {
             block.push_literal(title, source.start);
         } else {
