@@ -25,13 +25,17 @@ pub struct Edit {
     pub replacement: String,
 }
 
-/// The safe edits for a file's diagnostics, sorted and without overlaps. In HTML a
-/// replacement is text, so its markup characters are written as entities (a user pack's
-/// `replace = "“优惠”<b>价</b>"` must not open an element or close an attribute).
+/// The safe edits for a file's diagnostics, sorted and without overlaps. A replacement is
+/// text, so it is written to stay text: in HTML its markup characters become entities (a user
+/// pack's `replace = "“优惠”<b>价</b>"` must not open an element or close an attribute); in
+/// Markdown, see [`markdown_text`]. In front matter (`front_matter`, a Markdown draft's) a
+/// replacement with ASCII punctuation or a line break is not applied: YAML would read it by the
+/// value's quoting, which the span does not show. The finding stays reported either way.
 pub fn safe_edits(
     rules: &RuleSet,
     text: &str,
     format: Format,
+    front_matter: Option<&Range<usize>>,
     diagnostics: &[Diagnostic],
 ) -> Vec<Edit> {
     let mut edits: Vec<Edit> = diagnostics
@@ -39,15 +43,27 @@ pub fn safe_edits(
         .filter_map(|d| {
             let rule = &rules.rules[d.rule];
             let replacement = rule.replace.as_ref()?;
-            (rule.fix == FixSafety::Safe && text.get(d.span.clone()) == Some(d.text.as_str())).then(
-                || Edit {
-                    range: d.span.clone(),
-                    replacement: match format {
-                        Format::Html => escape_markup_text(replacement),
-                        Format::Markdown | Format::Text => replacement.clone(),
-                    },
-                },
-            )
+            if rule.fix != FixSafety::Safe || text.get(d.span.clone()) != Some(d.text.as_str()) {
+                return None;
+            }
+            let replacement = match format {
+                Format::Html => escape_markup_text(replacement),
+                Format::Markdown if front_matter.is_some_and(|f| f.contains(&d.span.start)) => {
+                    if replacement
+                        .chars()
+                        .any(|c| c.is_ascii_punctuation() || c.is_control())
+                    {
+                        return None;
+                    }
+                    replacement.clone()
+                }
+                Format::Markdown => markdown_text(replacement, starts_line(text, d.span.start)),
+                Format::Text => replacement.clone(),
+            };
+            Some(Edit {
+                range: d.span.clone(),
+                replacement,
+            })
         })
         .collect();
     edits.sort_by_key(|e| (e.range.start, e.range.end));
@@ -61,6 +77,61 @@ pub fn safe_edits(
         }
     }
     kept
+}
+
+/// A replacement written into Markdown so that it reads as the same text: every ASCII character
+/// that inline syntax could take (emphasis, links, code, HTML, tables, strikethrough, escapes)
+/// and line breaks become numeric character references, which CommonMark decodes in text and
+/// HTML decodes in an HTML block alike (code, where they would not be decoded, is not linted).
+/// At the start of a line, a leading list, heading-underline or ordered-list marker is escaped
+/// too. Replacements without such characters (all built-in ones) are written as they are.
+fn markdown_text(replacement: &str, at_line_start: bool) -> String {
+    let ordered_marker = at_line_start
+        .then(|| {
+            let digits = replacement.len()
+                - replacement
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .len();
+            (digits > 0 && replacement[digits..].starts_with(['.', ')'])).then_some(digits)
+        })
+        .flatten();
+    let mut out = String::with_capacity(replacement.len());
+    for (i, c) in replacement.char_indices() {
+        let line_marker = at_line_start && i == 0 && matches!(c, '-' | '+' | '=');
+        if line_marker
+            || ordered_marker == Some(i)
+            || matches!(
+                c,
+                '\\' | '`'
+                    | '*'
+                    | '_'
+                    | '['
+                    | ']'
+                    | '<'
+                    | '>'
+                    | '&'
+                    | '!'
+                    | '#'
+                    | '|'
+                    | '~'
+                    | '\n'
+                    | '\r'
+            )
+        {
+            out.push_str(&format!("&#{};", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether only spaces or tabs stand between the line's start and `at`.
+fn starts_line(text: &str, at: usize) -> bool {
+    text[..at]
+        .rsplit('\n')
+        .next()
+        .is_some_and(|before| before.chars().all(|c| c == ' ' || c == '\t'))
 }
 
 /// Why a file's fixes cannot be written in its encoding.
@@ -339,6 +410,43 @@ mod tests {
             had_bom: bom.is_some(),
             had_errors,
         }
+    }
+
+    /// Written into a paragraph's first line or its middle, a replacement reads back as the
+    /// same text and stays one paragraph, whatever Markdown syntax it holds.
+    #[test]
+    fn markdown_replacements_read_as_their_text() {
+        use crate::extract::extract_markdown;
+        for replacement in [
+            "超值价",
+            "*特价* _好_ `码` [链接](x) <b>价</b> & ~~删~~ | 列 \\ ! #标签",
+            "- 列表项",
+            "+ 加",
+            "= 等",
+            "12. 第十二",
+            "3) 三",
+            "# 标题",
+            "> 引用",
+            "两行\n文字",
+        ] {
+            for (before, after) in [("", "。"), ("我们的", "。")] {
+                let escaped = markdown_text(replacement, before.is_empty());
+                let draft = format!("{before}{escaped}{after}\n");
+                let blocks = extract_markdown(&draft).blocks;
+                let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+                assert_eq!(
+                    texts,
+                    [format!("{before}{replacement}{after}")],
+                    "{draft:?}"
+                );
+                assert!(
+                    blocks[0].heading_level == 0 && blocks[0].list_depth == 0,
+                    "{draft:?}"
+                );
+            }
+        }
+        assert_eq!(markdown_text("5.5折 - 好", false), "5.5折 - 好");
+        assert!(starts_line("a\n  ", 4) && !starts_line("a\nb", 3) && starts_line("", 0));
     }
 
     #[test]

@@ -767,6 +767,7 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
             job.rules,
             &linted.source.text,
             input.format,
+            linted.extracted.front_matter.as_ref(),
             &filtered.diagnostics,
         );
         if !edits.is_empty() {

@@ -272,7 +272,8 @@ impl State<'_> {
                 self.link_depth += 1;
             }
             Tag::MetadataBlock(MetadataBlockKind::YamlStyle | MetadataBlockKind::PlusesStyle) => {
-                self.in_metadata = true
+                self.in_metadata = true;
+                self.out.front_matter = Some(range);
             }
             _ => {}
         }
