@@ -37,8 +37,28 @@ pub fn extract_markdown(source: &str) -> Extracted {
         html_block: None,
         metadata: Vec::new(),
     };
-    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+    let parser = Parser::new_ext(source, options).into_offset_iter();
+    // A reference definition is no event: its title is read where the definition stands, before
+    // the first event after it or the end of the container holding it (a reference link's title
+    // is its definition's, so it is read once, there).
+    let mut definitions: Vec<(Range<usize>, String)> = parser
+        .reference_definitions()
+        .iter()
+        .filter_map(|(_, def)| Some((def.span.clone(), def.title.as_deref()?.to_string())))
+        .collect();
+    definitions.sort_by_key(|(span, _)| span.start);
+    let mut definitions = definitions.into_iter().peekable();
+    for (event, range) in parser {
+        let ends = matches!(event, Event::End(_));
+        while let Some((span, title)) = definitions
+            .next_if(|(span, _)| span.start < range.start || ends && span.end <= range.end)
+        {
+            state.definition_title(&title, &span);
+        }
         state.event(event, range);
+    }
+    for (span, title) in definitions {
+        state.definition_title(&title, &span);
     }
     state.flush();
     // The visible H1 comes first, so that a front-matter title repeating it is reported once,
@@ -264,11 +284,12 @@ impl State<'_> {
                 if self.link_depth > 0 {
                     scopes = scopes.with(Scope::Link);
                 }
-                self.title(&title, range, scopes);
+                self.title(&title, inline_title_source(self.source, &range), scopes);
                 self.image = Some(self.inline_block(scopes));
             }
             Tag::Link { title, .. } => {
-                self.title(&title, range, self.context().with(Scope::Alt));
+                let source = inline_title_source(self.source, &range);
+                self.title(&title, source, self.context().with(Scope::Alt));
                 self.link_depth += 1;
             }
             Tag::MetadataBlock(MetadataBlockKind::YamlStyle | MetadataBlockKind::PlusesStyle) => {
@@ -326,11 +347,9 @@ impl State<'_> {
     /// A link's or image's title (`[…](url "title")`), shown as a tooltip: a block of its own,
     /// like an HTML `title` attribute. Read for inline links, whose span holds it; a reference
     /// link's title stands in its definition, which this does not look up.
-    fn title(&mut self, title: &str, range: Range<usize>, scopes: ScopeSet) {
-        if title.is_empty() {
-            return;
-        }
-        let Some(source) = inline_title_source(self.source, &range) else {
+    /// A link's or image's title, read from `source` (the text between its delimiters).
+    fn title(&mut self, title: &str, source: Option<Range<usize>>, scopes: ScopeSet) {
+        let Some(source) = source.filter(|_| !title.is_empty()) else {
             return;
         };
         let mut block = self.inline_block(scopes);
@@ -341,6 +360,15 @@ impl State<'_> {
             block.push_mapped(title, source);
         }
         self.out.push(block);
+    }
+
+    /// The title of a reference definition (`[label]: url "title"`) spanning `span`.
+    fn definition_title(&mut self, title: &str, span: &Range<usize>) {
+        let source = self
+            .source
+            .get(span.clone())
+            .and_then(|text| trailing_title_source(text, span.start));
+        self.title(title, source, self.context().with(Scope::Alt));
     }
 
     /// Front matter: the title, digest and author lines become blocks. Only simple
@@ -384,10 +412,13 @@ impl State<'_> {
 /// (`[…](url "title")`, `'title'` or `(title)`): between the last delimiter pair before the
 /// closing parenthesis, skipping delimiters escaped with a backslash.
 fn inline_title_source(source: &str, range: &Range<usize>) -> Option<Range<usize>> {
-    let span = source.get(range.clone())?;
-    let inner = span
-        .strip_suffix(')')?
-        .trim_end_matches([' ', '\t', '\n', '\r']);
+    trailing_title_source(source.get(range.clone())?.strip_suffix(')')?, range.start)
+}
+
+/// The source range of a title that ends `text` (which starts at byte `start`), trailing
+/// whitespace aside: between the last delimiter pair, skipping escaped delimiters.
+fn trailing_title_source(text: &str, start: usize) -> Option<Range<usize>> {
+    let inner = text.trim_end_matches([' ', '\t', '\n', '\r']);
     let open = match inner.chars().next_back()? {
         '"' => '"',
         '\'' => '\'',
@@ -401,7 +432,7 @@ fn inline_title_source(source: &str, range: &Range<usize>) -> Option<Range<usize
         .rev()
         .find(|&(at, c)| c == open && !escaped(at))
         .map(|(at, _)| at)?;
-    Some(range.start + opening + 1..range.start + body.len())
+    Some(start + opening + 1..start + body.len())
 }
 
 #[cfg(test)]
@@ -429,7 +460,8 @@ mod tests {
     #[test]
     fn inline_link_and_image_titles_are_text_at_their_source() {
         let source = "看[这篇](https://x.cn \"转发到朋友圈\")和![图](a.png '全网最低价')。\n\n\
-                      [引用][r]\n\n[r]: https://x.cn \"定义里的标题\"\n\n[括号](u (领红包))\n";
+                      [引用][r]\n\n[r]: https://x.cn \"定义里的\\\"转发\\\"标题\"\n\n[括号](u (领红包))\n\n\
+                      > [q]: <https://y.cn>\n>   '“加微信领取”'  \n";
         let extracted = extract_markdown(source);
         assert_eq!(
             texts(&extracted),
@@ -439,10 +471,16 @@ mod tests {
                 "图",
                 "看这篇和。",
                 "引用",
+                "定义里的\"转发\"标题",
                 "领红包",
-                "括号"
+                "括号",
+                "“加微信领取”"
             ]
         );
+        // Read inside its block quotation, which quotes someone.
+        assert_eq!(scopes_of(&extracted, "“加微信领取”"), ["alt", "quote"]);
+        assert_eq!(pieces_of(source, &extracted, "加微信"), ["加微信"]);
+        assert_eq!(pieces_of(source, &extracted, "转发"), ["转发"]);
         assert_eq!(scopes_of(&extracted, "转发到朋友圈"), ["alt"]);
         assert_eq!(pieces_of(source, &extracted, "朋友圈"), ["朋友圈"]);
         assert_eq!(pieces_of(source, &extracted, "最低价"), ["最低价"]);
