@@ -344,10 +344,9 @@ impl State<'_> {
         }
     }
 
-    /// A link's or image's title (`[…](url "title")`), shown as a tooltip: a block of its own,
-    /// like an HTML `title` attribute. Read for inline links, whose span holds it; a reference
-    /// link's title stands in its definition, which this does not look up.
-    /// A link's or image's title, read from `source` (the text between its delimiters).
+    /// A link's or image's title (`[…](url "title")`, or a reference definition's), shown as a
+    /// tooltip: a block of its own, like an HTML `title` attribute, read from `source` (the text
+    /// between its delimiters).
     fn title(&mut self, title: &str, source: Option<Range<usize>>, scopes: ScopeSet) {
         let Some(source) = source.filter(|_| !title.is_empty()) else {
             return;
