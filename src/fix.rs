@@ -7,6 +7,7 @@
 //! original bytes, so its BOM, line endings and every other byte stay as they were.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
@@ -14,7 +15,7 @@ use std::path::Path;
 use encoding_rs::{DecoderResult, Encoding};
 
 use crate::diagnostic::Diagnostic;
-use crate::extract::Format;
+use crate::extract::{extract, Extracted, Format};
 use crate::report::escape_markup_text;
 use crate::rules::{FixSafety, RuleSet};
 use crate::source::SourceText;
@@ -22,22 +23,28 @@ use crate::source::SourceText;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Edit {
     pub range: Range<usize>,
+    /// What is written into the file (escaped for its format).
     pub replacement: String,
+    /// What a reader reads there once it is written: the rule's `replace` as it stands.
+    pub reads: String,
 }
 
-/// The safe edits for a file's diagnostics, sorted and without overlaps. A replacement is
+/// The safe edits for a file's diagnostics, sorted and without overlaps, and how many safe
+/// fixes were refused (the findings stay reported; the caller says so). A replacement is
 /// text, so it is written to stay text: in HTML its markup characters become entities (a user
 /// pack's `replace = "“优惠”<b>价</b>"` must not open an element or close an attribute); in
 /// Markdown, see [`markdown_text`]. In front matter (`front_matter`, a Markdown draft's) a
 /// replacement with ASCII punctuation or a line break is not applied: YAML would read it by the
-/// value's quoting, which the span does not show. The finding stays reported either way.
+/// value's quoting, which the span does not show (nor a line break or tab). [`keep_reading`]
+/// then refuses an edit that the markup around it would still read otherwise.
 pub fn safe_edits(
     rules: &RuleSet,
     text: &str,
     format: Format,
     front_matter: Option<&Range<usize>>,
     diagnostics: &[Diagnostic],
-) -> Vec<Edit> {
+) -> (Vec<Edit>, usize) {
+    let mut refused = 0;
     let mut edits: Vec<Edit> = diagnostics
         .iter()
         .filter_map(|d| {
@@ -46,6 +53,7 @@ pub fn safe_edits(
             if rule.fix != FixSafety::Safe || text.get(d.span.clone()) != Some(d.text.as_str()) {
                 return None;
             }
+            let reads = replacement.clone();
             let replacement = match format {
                 Format::Html => escape_markup_text(replacement),
                 Format::Markdown if front_matter.is_some_and(|f| f.contains(&d.span.start)) => {
@@ -53,6 +61,7 @@ pub fn safe_edits(
                         .chars()
                         .any(|c| c.is_ascii_punctuation() || c.is_control())
                     {
+                        refused += 1;
                         return None;
                     }
                     replacement.clone()
@@ -63,6 +72,7 @@ pub fn safe_edits(
             Some(Edit {
                 range: d.span.clone(),
                 replacement,
+                reads,
             })
         })
         .collect();
@@ -76,15 +86,17 @@ pub fn safe_edits(
             kept.push(edit);
         }
     }
-    kept
+    let (kept, dropped) = keep_reading(text, format, kept);
+    (kept, refused + dropped)
 }
 
 /// A replacement written into Markdown so that it reads as the same text: every ASCII character
-/// that inline syntax could take (emphasis, links, code, HTML, tables, strikethrough, escapes)
-/// and line breaks become numeric character references, which CommonMark decodes in text and
-/// HTML decodes in an HTML block alike (code, where they would not be decoded, is not linted).
-/// At the start of a line, a leading list, heading-underline or ordered-list marker is escaped
-/// too. Replacements without such characters (all built-in ones) are written as they are.
+/// that inline syntax could take (emphasis, links and their titles, code, HTML and its
+/// attributes, tables, strikethrough, escapes) and line breaks become numeric character
+/// references, which CommonMark decodes in text and HTML decodes in an HTML block alike (code,
+/// where they would not be decoded, is not linted). At the start of a line, leading spaces and a
+/// list, heading-underline or ordered-list marker are escaped too. Replacements without such
+/// characters (all built-in ones) are written as they are.
 fn markdown_text(replacement: &str, at_line_start: bool) -> String {
     let ordered_marker = at_line_start
         .then(|| {
@@ -100,6 +112,7 @@ fn markdown_text(replacement: &str, at_line_start: bool) -> String {
         let line_marker = at_line_start && i == 0 && matches!(c, '-' | '+' | '=');
         if line_marker
             || ordered_marker == Some(i)
+            || (at_line_start && (c == ' ' || c == '\t') && replacement[..i].trim().is_empty())
             || matches!(
                 c,
                 '\\' | '`'
@@ -114,11 +127,15 @@ fn markdown_text(replacement: &str, at_line_start: bool) -> String {
                     | '#'
                     | '|'
                     | '~'
+                    | '"'
+                    | '\''
+                    | '('
+                    | ')'
                     | '\n'
                     | '\r'
             )
         {
-            out.push_str(&format!("&#{};", u32::from(c)));
+            write!(out, "&#{};", u32::from(c)).expect("writing to a String cannot fail");
         } else {
             out.push(c);
         }
@@ -126,12 +143,107 @@ fn markdown_text(replacement: &str, at_line_start: bool) -> String {
     out
 }
 
-/// Whether only spaces or tabs stand between the line's start and `at`.
+/// Whether `at` may begin a line's text: only spaces, tabs and the characters of container
+/// markers (`> `, `- `, `1. `) stand between the line's start and it. Over-approximated on
+/// purpose: escaping a marker that was not needed changes nothing a reader sees.
 fn starts_line(text: &str, at: usize) -> bool {
-    text[..at]
-        .rsplit('\n')
-        .next()
-        .is_some_and(|before| before.chars().all(|c| c == ' ' || c == '\t'))
+    text[..at].rsplit('\n').next().is_some_and(|before| {
+        before.chars().all(|c| {
+            matches!(c, ' ' | '\t' | '>' | '-' | '*' | '+' | '.' | ')') || c.is_ascii_digit()
+        })
+    })
+}
+
+/// The edits that leave the draft reading as before but for the replaced words: extracted
+/// again, the fixed text gives the same blocks (scopes, headings, lists, quotations, tables,
+/// links) with the same text except each replacement. Escaping cannot see everything around a
+/// span — a replacement opening with punctuation ends the emphasis around it (`**“优惠”**`),
+/// removing words can turn the rest of a line into a list item — so each edit is checked on its
+/// own, then all kept ones together (if those fail together, none is kept). Returns the kept
+/// edits and how many were dropped.
+fn keep_reading(text: &str, format: Format, edits: Vec<Edit>) -> (Vec<Edit>, usize) {
+    let before = extract(text, format);
+    let total = edits.len();
+    let mut kept: Vec<Edit> = edits
+        .into_iter()
+        .filter(|edit| reads_the_same(text, format, &before, std::slice::from_ref(edit)))
+        .collect();
+    if kept.len() > 1 && !reads_the_same(text, format, &before, &kept) {
+        kept.clear();
+    }
+    let dropped = total - kept.len();
+    (kept, dropped)
+}
+
+fn reads_the_same(text: &str, format: Format, before: &Extracted, edits: &[Edit]) -> bool {
+    let mut expected: Vec<String> = before.blocks.iter().map(|b| b.text.clone()).collect();
+    // From the last edit back, so that earlier text ranges stay valid.
+    for edit in edits.iter().rev() {
+        let Some((block, range)) = text_range(before, &edit.range) else {
+            return false;
+        };
+        expected[block].replace_range(range, &edit.reads);
+    }
+    let after = extract(&splice(text, edits), format);
+    after.blocks.len() == before.blocks.len()
+        && before
+            .blocks
+            .iter()
+            .zip(&after.blocks)
+            .zip(&expected)
+            .all(|((was, now), text)| {
+                now.text == *text
+                    && now.scopes == was.scopes
+                    && now.heading_level == was.heading_level
+                    && now.list_depth == was.list_depth
+                    && now.quotation == was.quotation
+                    && now.table == was.table
+                    && now.links.len() == was.links.len()
+            })
+}
+
+/// The block and text range that `source` maps to byte for byte (through consecutive literal
+/// segments), if any.
+fn text_range(extracted: &Extracted, source: &Range<usize>) -> Option<(usize, Range<usize>)> {
+    extracted
+        .blocks
+        .iter()
+        .enumerate()
+        .find_map(|(index, block)| {
+            let first = block
+                .segments
+                .iter()
+                .position(|s| s.literal && s.source.contains(&source.start))?;
+            let run = &block.segments[first..];
+            let start = run[0].text.start + (source.start - run[0].source.start);
+            for (k, segment) in run.iter().enumerate() {
+                let continues = k == 0
+                    || (segment.literal
+                        && segment.source.start == run[k - 1].source.end
+                        && segment.text.start == run[k - 1].text.end);
+                if !continues {
+                    return None;
+                }
+                if source.end <= segment.source.end {
+                    let end = segment.text.start + (source.end - segment.source.start);
+                    return Some((index, start..end));
+                }
+            }
+            None
+        })
+}
+
+/// `text` with the edits (sorted, not overlapping) written in.
+fn splice(text: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for edit in edits {
+        out.push_str(&text[at..edit.range.start]);
+        out.push_str(&edit.replacement);
+        at = edit.range.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// Why a file's fixes cannot be written in its encoding.
@@ -396,6 +508,7 @@ mod tests {
         Edit {
             range,
             replacement: replacement.to_string(),
+            reads: replacement.to_string(),
         }
     }
 
@@ -447,6 +560,46 @@ mod tests {
         }
         assert_eq!(markdown_text("5.5折 - 好", false), "5.5折 - 好");
         assert!(starts_line("a\n  ", 4) && !starts_line("a\nb", 3) && starts_line("", 0));
+    }
+
+    /// Written into Markdown and read again: an edit the escaping keeps as text is kept, one
+    /// the markup around it would read otherwise is refused.
+    #[test]
+    fn a_markdown_edit_is_kept_only_if_the_draft_reads_as_written() {
+        let refused = |text: &str, replacement: &str| {
+            let start = text.find("竞品甲").unwrap();
+            let edit = Edit {
+                range: start..start + "竞品甲".len(),
+                replacement: markdown_text(replacement, starts_line(text, start)),
+                reads: replacement.to_string(),
+            };
+            keep_reading(text, Format::Markdown, vec![edit]).1
+        };
+        for (text, replacement) in [
+            (
+                "看[官网][r]。\n\n[r]: https://x.cn \"竞品甲\"\n",
+                "“优惠” & \"特价\"",
+            ),
+            ("看[官网](https://x.cn '竞品甲')。\n", "说'好'了"),
+            ("[a](u (竞品甲))\n", "说)好(了"),
+            ("> - 竞品甲好\n", "- 列表项"),
+            ("- 竞品甲好\n", "# 标题"),
+            ("1. 竞品甲好\n", "2. 第二"),
+            ("> 竞品甲好\n", "> 引用"),
+            ("竞品甲。\n", "    代码"),
+            ("看竞品甲吧\n", "*强调* `码`"),
+        ] {
+            assert_eq!(refused(text, replacement), 0, "{text:?} ← {replacement:?}");
+        }
+        for (text, replacement) in [
+            // punctuation at the edge of an emphasis ends it
+            ("看**竞品甲**吧\n", "“优惠”"),
+            // the rest of the line would become a list item
+            ("竞品甲 - 好\n", ""),
+            ("竞品甲. 好\n", "1"),
+        ] {
+            assert_eq!(refused(text, replacement), 1, "{text:?} ← {replacement:?}");
+        }
     }
 
     #[test]

@@ -763,15 +763,25 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
     let mut diff = None;
     let mut fix_error = None;
     if job.fix || job.diff {
-        let edits = fix::safe_edits(
+        let (edits, refused) = fix::safe_edits(
             job.rules,
             &linted.source.text,
             input.format,
             linted.extracted.front_matter.as_ref(),
             &filtered.diagnostics,
         );
+        let shown = path.to_string_lossy().replace('\\', "/");
+        if refused > 0 {
+            let fixes = match refused {
+                1 => "1 fix".to_string(),
+                n => format!("{n} fixes"),
+            };
+            eprintln!(
+                "gzhlint: note: {shown}: {fixes} not applied: the replacement would not read as \
+                 written there (markup or front matter around it)"
+            );
+        }
         if !edits.is_empty() {
-            let shown = path.to_string_lossy().replace('\\', "/");
             // --diff shows exactly what --fix would write, and says when it would write nothing.
             match fix::apply(&bytes, &linted.source, &edits) {
                 Err(unfixable) if job.diff => {
