@@ -34,9 +34,9 @@ pub struct Edit {
 /// text, so it is written to stay text: in HTML its markup characters become entities (a user
 /// pack's `replace = "“优惠”<b>价</b>"` must not open an element or close an attribute); in
 /// Markdown, see [`markdown_text`]. In front matter (`front_matter`, a Markdown draft's) a
-/// replacement with ASCII punctuation or a line break is not applied: YAML would read it by the
-/// value's quoting, which the span does not show (nor a line break or tab). [`keep_reading`]
-/// then refuses an edit that the markup around it would still read otherwise.
+/// replacement with ASCII punctuation or a control character (a line break, a tab) is not
+/// applied: YAML would read it by the value's quoting, which the span does not show.
+/// [`keep_reading`] then refuses an edit that the markup around it would still read otherwise.
 pub fn safe_edits(
     rules: &RuleSet,
     text: &str,
