@@ -71,6 +71,21 @@ mod tests {
         assert_eq!(stored.rules.len(), compiled.rules.len());
     }
 
+    /// Every built-in rule that matches text carries at least five examples it must flag and
+    /// three that no rule may flag (`rules test` runs them); the suppression rules, emitted by
+    /// the linter itself, have none.
+    #[test]
+    fn every_matching_rule_has_enough_examples() {
+        let rules = compiled().unwrap();
+        let short: Vec<String> = rules
+            .rules
+            .iter()
+            .filter(|r| r.emitted_by.is_none() && (r.flag.len() < 5 || r.pass.len() < 3))
+            .map(|r| format!("{}: {} flag, {} pass", r.id, r.flag.len(), r.pass.len()))
+            .collect();
+        assert!(short.is_empty(), "{short:#?}");
+    }
+
     /// `rules test` names each example's line: the stored set keeps them.
     #[test]
     fn every_example_keeps_its_line() {
