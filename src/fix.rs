@@ -158,21 +158,41 @@ fn starts_line(text: &str, at: usize) -> bool {
 /// again, the fixed text gives the same blocks (scopes, headings, lists, quotations, tables,
 /// links) with the same text except each replacement. Escaping cannot see everything around a
 /// span — a replacement opening with punctuation ends the emphasis around it (`**“优惠”**`),
-/// removing words can turn the rest of a line into a list item — so each edit is checked on its
-/// own, then all kept ones together (if those fail together, none is kept). Returns the kept
-/// edits and how many were dropped.
+/// removing words can turn the rest of a line into a list item. The edits are checked together
+/// (one extraction, the usual case), and a group that fails is halved until the edits that fail
+/// on their own are found (a few extractions each); the kept ones are checked together again,
+/// and if they fail, none is kept. Returns the kept edits and how many were dropped.
 fn keep_reading(text: &str, format: Format, edits: Vec<Edit>) -> (Vec<Edit>, usize) {
-    let before = extract(text, format);
     let total = edits.len();
-    let mut kept: Vec<Edit> = edits
-        .into_iter()
-        .filter(|edit| reads_the_same(text, format, &before, std::slice::from_ref(edit)))
-        .collect();
-    if kept.len() > 1 && !reads_the_same(text, format, &before, &kept) {
+    if total == 0 {
+        return (edits, 0);
+    }
+    let before = extract(text, format);
+    let mut kept = Vec::with_capacity(total);
+    keep_groups(text, format, &before, edits, &mut kept);
+    if kept.len() < total && kept.len() > 1 && !reads_the_same(text, format, &before, &kept) {
         kept.clear();
     }
     let dropped = total - kept.len();
     (kept, dropped)
+}
+
+/// Adds to `kept` the edits of `group` (in order) that read as written, halving a group that
+/// does not.
+fn keep_groups(
+    text: &str,
+    format: Format,
+    before: &Extracted,
+    mut group: Vec<Edit>,
+    kept: &mut Vec<Edit>,
+) {
+    if reads_the_same(text, format, before, &group) {
+        kept.extend(group);
+    } else if group.len() > 1 {
+        let second = group.split_off(group.len() / 2);
+        keep_groups(text, format, before, group, kept);
+        keep_groups(text, format, before, second, kept);
+    }
 }
 
 fn reads_the_same(text: &str, format: Format, before: &Extracted, edits: &[Edit]) -> bool {
