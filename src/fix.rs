@@ -160,18 +160,33 @@ fn starts_line(text: &str, at: usize) -> bool {
 /// span — a replacement opening with punctuation ends the emphasis around it (`**“优惠”**`),
 /// removing words can turn the rest of a line into a list item. The edits are checked together
 /// (one extraction, the usual case), and a group that fails is halved until the edits that fail
-/// on their own are found (a few extractions each); the kept ones are checked together again,
-/// and if they fail, none is kept. Returns the kept edits and how many were dropped.
+/// on their own are found (a few extractions each); if the kept ones then fail together (two
+/// deletions that empty a paragraph between them), they are added back one at a time, each
+/// kept only if all so far still read as written. Returns the kept edits and how many were
+/// dropped.
 fn keep_reading(text: &str, format: Format, edits: Vec<Edit>) -> (Vec<Edit>, usize) {
     let total = edits.len();
     if total == 0 {
         return (edits, 0);
     }
     let before = extract(text, format);
+    if reads_the_same(text, format, &before, &edits) {
+        return (edits, 0);
+    }
     let mut kept = Vec::with_capacity(total);
-    keep_groups(text, format, &before, edits, &mut kept);
-    if kept.len() < total && kept.len() > 1 && !reads_the_same(text, format, &before, &kept) {
-        kept.clear();
+    let mut first = edits;
+    let second = first.split_off(total / 2);
+    keep_groups(text, format, &before, first, &mut kept);
+    keep_groups(text, format, &before, second, &mut kept);
+    if kept.len() > 1 && !reads_the_same(text, format, &before, &kept) {
+        let mut together: Vec<Edit> = Vec::with_capacity(kept.len());
+        for edit in kept {
+            together.push(edit);
+            if !reads_the_same(text, format, &before, &together) {
+                together.pop();
+            }
+        }
+        kept = together;
     }
     let dropped = total - kept.len();
     (kept, dropped)
@@ -186,6 +201,9 @@ fn keep_groups(
     mut group: Vec<Edit>,
     kept: &mut Vec<Edit>,
 ) {
+    if group.is_empty() {
+        return;
+    }
     if reads_the_same(text, format, before, &group) {
         kept.extend(group);
     } else if group.len() > 1 {
@@ -218,8 +236,18 @@ fn reads_the_same(text: &str, format: Format, before: &Extracted, edits: &[Edit]
                     && now.list_depth == was.list_depth
                     && now.quotation == was.quotation
                     && now.table == was.table
-                    && now.links.len() == was.links.len()
+                    && link_runs(&now.links) == link_runs(&was.links)
             })
+}
+
+/// How many separate stretches of link text a block has (a character reference splits one
+/// link's text into several recorded ranges that touch).
+fn link_runs(links: &[Range<usize>]) -> usize {
+    links
+        .iter()
+        .enumerate()
+        .filter(|(i, link)| *i == 0 || links[i - 1].end != link.start)
+        .count()
 }
 
 /// The block and text range that `source` maps to byte for byte (through consecutive literal
@@ -608,6 +636,8 @@ mod tests {
             ("> 竞品甲好\n", "> 引用"),
             ("竞品甲。\n", "    代码"),
             ("看竞品甲吧\n", "*强调* `码`"),
+            // a character reference splits a link's text into touching ranges: still one link
+            ("看[竞品甲](http://x.cn)吧\n", "优惠(限时)"),
         ] {
             assert_eq!(refused(text, replacement), 0, "{text:?} ← {replacement:?}");
         }
@@ -620,6 +650,20 @@ mod tests {
         ] {
             assert_eq!(refused(text, replacement), 1, "{text:?} ← {replacement:?}");
         }
+    }
+
+    /// Two deletions that empty a paragraph between them fail together: one of them goes, and
+    /// an edit elsewhere stays.
+    #[test]
+    fn edits_that_fail_only_together_lose_only_one() {
+        let text = "竞品甲竞品甲\n\n正文竞品甲。\n";
+        let edits: Vec<Edit> = text
+            .match_indices("竞品甲")
+            .map(|(at, found)| edit(at..at + found.len(), ""))
+            .collect();
+        let (kept, dropped) = keep_reading(text, Format::Markdown, edits);
+        assert_eq!(dropped, 1);
+        assert_eq!(splice(text, &kept), "竞品甲\n\n正文。\n");
     }
 
     #[test]

@@ -712,6 +712,24 @@ fn write_baseline_overwrites_only_a_baseline() {
         .stderr(predicate::str::contains("wrote 2 findings to baseline"));
 }
 
+/// A link whose text is also its address or its reference label would point elsewhere if the
+/// text changed: its findings stay reported and no fix rewrites it; the same words in a
+/// paragraph are fixed.
+#[test]
+fn fixes_leave_link_addresses_and_labels_alone() {
+    let p = Project::with_pack(PACK);
+    let draft = "<https://shop.example.cn/紫色大象>\n\n\
+                 [紫色大象] 和 [蓝色鲸鱼]\n\n\
+                 [紫色大象]: https://a.cn\n[蓝色鲸鱼]: https://b.cn\n\n\
+                 这里有紫色大象。\n";
+    p.write("links.md", draft);
+    p.check(&["--fix", "links.md"]).assert().code(1);
+    assert_eq!(
+        String::from_utf8(p.read("links.md")).unwrap(),
+        draft.replace("这里有紫色大象", "这里有灰色大象")
+    );
+}
+
 /// A replacement is text: in HTML its markup characters are written as entities, so a user
 /// pack's fix can neither open an element nor close an attribute.
 #[test]

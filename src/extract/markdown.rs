@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use pulldown_cmark::{
-    CowStr, Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd,
+    CowStr, Event, HeadingLevel, LinkType, MetadataBlockKind, Options, Parser, Tag, TagEnd,
 };
 
 use super::html::extract_html_fragment;
@@ -30,7 +30,7 @@ pub fn extract_markdown(source: &str) -> Extracted {
         table: TablePlace::default(),
         heading: None,
         seen_h1: false,
-        link_depth: 0,
+        label_links: Vec::new(),
         item_depth: 0,
         skip_depth: 0,
         in_metadata: false,
@@ -83,7 +83,10 @@ struct State<'a> {
     /// Inside a heading: whether it is the document's first H1 (the title), and its level.
     heading: Option<(bool, u8)>,
     seen_h1: bool,
-    link_depth: usize,
+    /// For each open link (innermost last), whether its text is also its address or its reference label
+    /// (`<https://…>`, `[label]`, `[label][]`): such text maps to its source as a whole, so no
+    /// fix rewrites it (that would move the link).
+    label_links: Vec<bool>,
     item_depth: usize,
     skip_depth: usize,
     in_metadata: bool,
@@ -145,7 +148,8 @@ impl State<'_> {
     }
 
     fn push_text(&mut self, text: &str, range: Range<usize>) {
-        let literal = self.source.get(range.clone()) == Some(text);
+        let literal =
+            !self.label_links.contains(&true) && self.source.get(range.clone()) == Some(text);
         if let Some(soft_break) = self.pending_soft_break.take() {
             // Chinese puts nothing where a line wraps; keep a space only between Latin words.
             let before = self.target().text.chars().next_back();
@@ -156,7 +160,7 @@ impl State<'_> {
                 self.target().push_mapped(" ", soft_break);
             }
         }
-        let in_link = self.link_depth > 0;
+        let in_link = !self.label_links.is_empty();
         let target = self.target();
         let start = target.text.len();
         if literal {
@@ -281,16 +285,26 @@ impl State<'_> {
             Tag::HtmlBlock => self.flush(),
             Tag::Image { title, .. } => {
                 let mut scopes = self.context().with(Scope::Alt);
-                if self.link_depth > 0 {
+                if !self.label_links.is_empty() {
                     scopes = scopes.with(Scope::Link);
                 }
                 self.title(&title, inline_title_source(self.source, &range), scopes);
                 self.image = Some(self.inline_block(scopes));
             }
-            Tag::Link { title, .. } => {
+            Tag::Link {
+                link_type, title, ..
+            } => {
                 let source = inline_title_source(self.source, &range);
                 self.title(&title, source, self.context().with(Scope::Alt));
-                self.link_depth += 1;
+                self.label_links.push(matches!(
+                    link_type,
+                    LinkType::Autolink
+                        | LinkType::Email
+                        | LinkType::Shortcut
+                        | LinkType::ShortcutUnknown
+                        | LinkType::Collapsed
+                        | LinkType::CollapsedUnknown
+                ));
             }
             Tag::MetadataBlock(MetadataBlockKind::YamlStyle | MetadataBlockKind::PlusesStyle) => {
                 self.in_metadata = true;
@@ -328,7 +342,9 @@ impl State<'_> {
                     self.out.push(image);
                 }
             }
-            TagEnd::Link => self.link_depth = self.link_depth.saturating_sub(1),
+            TagEnd::Link => {
+                self.label_links.pop();
+            }
             TagEnd::MetadataBlock(_) => self.in_metadata = false,
             _ => {}
         }
