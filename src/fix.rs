@@ -162,27 +162,34 @@ fn starts_line(text: &str, at: usize) -> bool {
 /// (one extraction, the usual case), and a group that fails is halved until the edits that fail
 /// on their own are found (a few extractions each); if the kept ones then fail together (two
 /// deletions that empty a paragraph between them), they are added back one at a time, each
-/// kept only if all so far still read as written. Returns the kept edits and how many were
-/// dropped.
+/// kept only if all so far still read as written. Each check extracts the whole draft, so after
+/// [`CHECKS`] of them the edits not yet shown to read as written are refused rather than
+/// checked (a draft where thousands of fixes fail would otherwise take seconds). Returns the
+/// kept edits and how many were dropped.
 fn keep_reading(text: &str, format: Format, edits: Vec<Edit>) -> (Vec<Edit>, usize) {
     let total = edits.len();
     if total == 0 {
         return (edits, 0);
     }
-    let before = extract(text, format);
-    if reads_the_same(text, format, &before, &edits) {
+    let mut check = Checker {
+        text,
+        format,
+        before: extract(text, format),
+        left: CHECKS,
+    };
+    if check.reads_the_same(&edits) {
         return (edits, 0);
     }
     let mut kept = Vec::with_capacity(total);
     let mut first = edits;
     let second = first.split_off(total / 2);
-    keep_groups(text, format, &before, first, &mut kept);
-    keep_groups(text, format, &before, second, &mut kept);
-    if kept.len() > 1 && !reads_the_same(text, format, &before, &kept) {
+    check.keep_groups(first, &mut kept);
+    check.keep_groups(second, &mut kept);
+    if kept.len() > 1 && !check.reads_the_same(&kept) {
         let mut together: Vec<Edit> = Vec::with_capacity(kept.len());
         for edit in kept {
             together.push(edit);
-            if !reads_the_same(text, format, &before, &together) {
+            if !check.reads_the_same(&together) {
                 together.pop();
             }
         }
@@ -192,24 +199,39 @@ fn keep_reading(text: &str, format: Format, edits: Vec<Edit>) -> (Vec<Edit>, usi
     (kept, dropped)
 }
 
-/// Adds to `kept` the edits of `group` (in order) that read as written, halving a group that
-/// does not.
-fn keep_groups(
-    text: &str,
+/// How many times one draft's fixes may be checked by extracting it again.
+const CHECKS: usize = 200;
+
+struct Checker<'a> {
+    text: &'a str,
     format: Format,
-    before: &Extracted,
-    mut group: Vec<Edit>,
-    kept: &mut Vec<Edit>,
-) {
-    if group.is_empty() {
-        return;
+    before: Extracted,
+    /// Checks left; once none are, every check fails.
+    left: usize,
+}
+
+impl Checker<'_> {
+    fn reads_the_same(&mut self, edits: &[Edit]) -> bool {
+        if self.left == 0 {
+            return false;
+        }
+        self.left -= 1;
+        reads_the_same(self.text, self.format, &self.before, edits)
     }
-    if reads_the_same(text, format, before, &group) {
-        kept.extend(group);
-    } else if group.len() > 1 {
-        let second = group.split_off(group.len() / 2);
-        keep_groups(text, format, before, group, kept);
-        keep_groups(text, format, before, second, kept);
+
+    /// Adds to `kept` the edits of `group` (in order) that read as written, halving a group
+    /// that does not.
+    fn keep_groups(&mut self, mut group: Vec<Edit>, kept: &mut Vec<Edit>) {
+        if group.is_empty() {
+            return;
+        }
+        if self.reads_the_same(&group) {
+            kept.extend(group);
+        } else if group.len() > 1 && self.left > 0 {
+            let second = group.split_off(group.len() / 2);
+            self.keep_groups(group, kept);
+            self.keep_groups(second, kept);
+        }
     }
 }
 
