@@ -188,10 +188,11 @@ const VOID: &[&str] = &[
 /// An open `<p>` outside these is not closed by a block opening inside them.
 const P_SCOPE: &[&str] = &["table", "td", "th", "caption", "button", "html", "template"];
 
-/// Never text of the article: code, scripts, styles, embedded documents and form fields.
+/// Never text of the article: code, scripts, styles, embedded documents, form fields, and the
+/// fallbacks browsers never show (`noframes`, `noembed`, whose text they also read raw).
 const SKIPPED: &[&str] = &[
     "script", "style", "code", "pre", "kbd", "samp", "noscript", "template", "textarea", "svg",
-    "math", "iframe", "object", "select",
+    "math", "iframe", "object", "select", "noframes", "noembed",
 ];
 const BLOCK_LEVEL: &[&str] = &[
     "address",
@@ -743,7 +744,8 @@ mod tests {
 
     #[test]
     fn code_script_style_hidden_and_attributes_are_skipped() {
-        let source = r#"<style>.a{content:"转发"}</style><script>var s="<p>转发</p>";</script>
+        let source = r#"<noframes>A&amp;B 转发</noframes><noembed>转发</noembed>
+<style>.a{content:"转发"}</style><script>var s="<p>转发</p>";</script>
 <p style="width: 100%">正文<code>转发</code></p><pre>转发</pre>
 <p style="overflow: hidden; text-decoration: none">可见</p><p style="DISPLAY : None">隐藏</p>
 <section style="display: none">隐藏</section><a href="x?a=1&b=2">链接</a>"#;
