@@ -177,15 +177,9 @@ fn keep_reading(text: &str, format: Format, edits: Vec<Edit>) -> (Vec<Edit>, usi
         before: extract(text, format),
         left: CHECKS,
     };
-    if check.reads_the_same(&edits) {
-        return (edits, 0);
-    }
     let mut kept = Vec::with_capacity(total);
-    let mut first = edits;
-    let second = first.split_off(total / 2);
-    check.keep_groups(first, &mut kept);
-    check.keep_groups(second, &mut kept);
-    if kept.len() > 1 && !check.reads_the_same(&kept) {
+    let whole = check.keep_groups(edits, &mut kept);
+    if !whole && kept.len() > 1 && !check.reads_the_same(&kept) {
         let mut together: Vec<Edit> = Vec::with_capacity(kept.len());
         for edit in kept {
             together.push(edit);
@@ -211,55 +205,57 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// Whether the draft with `edits` written in reads as before but for the replaced words
+    /// (false once no check is left).
     fn reads_the_same(&mut self, edits: &[Edit]) -> bool {
         if self.left == 0 {
             return false;
         }
         self.left -= 1;
-        reads_the_same(self.text, self.format, &self.before, edits)
+        let before = &self.before;
+        let mut expected: Vec<String> = before.blocks.iter().map(|b| b.text.clone()).collect();
+        // From the last edit back, so that earlier text ranges stay valid.
+        for edit in edits.iter().rev() {
+            let Some((block, range)) = text_range(before, &edit.range) else {
+                return false;
+            };
+            expected[block].replace_range(range, &edit.reads);
+        }
+        let after = extract(&splice(self.text, edits), self.format);
+        after.blocks.len() == before.blocks.len()
+            && before
+                .blocks
+                .iter()
+                .zip(&after.blocks)
+                .zip(&expected)
+                .all(|((was, now), text)| {
+                    now.text == *text
+                        && now.scopes == was.scopes
+                        && now.heading_level == was.heading_level
+                        && now.list_depth == was.list_depth
+                        && now.quotation == was.quotation
+                        && now.table == was.table
+                        && link_runs(&now.links) == link_runs(&was.links)
+                })
     }
 
     /// Adds to `kept` the edits of `group` (in order) that read as written, halving a group
-    /// that does not.
-    fn keep_groups(&mut self, mut group: Vec<Edit>, kept: &mut Vec<Edit>) {
+    /// that does not; returns whether the group read as written as a whole.
+    fn keep_groups(&mut self, mut group: Vec<Edit>, kept: &mut Vec<Edit>) -> bool {
         if group.is_empty() {
-            return;
+            return true;
         }
         if self.reads_the_same(&group) {
             kept.extend(group);
-        } else if group.len() > 1 && self.left > 0 {
+            return true;
+        }
+        if group.len() > 1 && self.left > 0 {
             let second = group.split_off(group.len() / 2);
             self.keep_groups(group, kept);
             self.keep_groups(second, kept);
         }
+        false
     }
-}
-
-fn reads_the_same(text: &str, format: Format, before: &Extracted, edits: &[Edit]) -> bool {
-    let mut expected: Vec<String> = before.blocks.iter().map(|b| b.text.clone()).collect();
-    // From the last edit back, so that earlier text ranges stay valid.
-    for edit in edits.iter().rev() {
-        let Some((block, range)) = text_range(before, &edit.range) else {
-            return false;
-        };
-        expected[block].replace_range(range, &edit.reads);
-    }
-    let after = extract(&splice(text, edits), format);
-    after.blocks.len() == before.blocks.len()
-        && before
-            .blocks
-            .iter()
-            .zip(&after.blocks)
-            .zip(&expected)
-            .all(|((was, now), text)| {
-                now.text == *text
-                    && now.scopes == was.scopes
-                    && now.heading_level == was.heading_level
-                    && now.list_depth == was.list_depth
-                    && now.quotation == was.quotation
-                    && now.table == was.table
-                    && link_runs(&now.links) == link_runs(&was.links)
-            })
 }
 
 /// How many separate stretches of link text a block has (a character reference splits one
