@@ -54,20 +54,20 @@ pub fn safe_edits(
                 return None;
             }
             let reads = replacement.clone();
-            let replacement = match format {
-                Format::Html => escape_markup_text(replacement),
-                Format::Markdown if front_matter.is_some_and(|f| f.contains(&d.span.start)) => {
-                    if replacement
-                        .chars()
-                        .any(|c| c.is_ascii_punctuation() || c.is_control())
-                    {
-                        refused += 1;
-                        return None;
-                    }
-                    replacement.clone()
-                }
-                Format::Markdown => markdown_text(replacement, starts_line(text, d.span.start)),
-                Format::Text => replacement.clone(),
+            let in_front_matter = format == Format::Markdown
+                && front_matter.is_some_and(|f| f.contains(&d.span.start));
+            if in_front_matter
+                && replacement
+                    .chars()
+                    .any(|c| c.is_ascii_punctuation() || c.is_control())
+            {
+                refused += 1;
+                return None;
+            }
+            let replacement = if in_front_matter {
+                replacement.clone()
+            } else {
+                written_replacement(replacement, text, format, d.span.start)
             };
             Some(Edit {
                 range: d.span.clone(),
@@ -88,6 +88,17 @@ pub fn safe_edits(
     }
     let (kept, dropped) = keep_reading(text, format, kept);
     (kept, refused + dropped)
+}
+
+/// `replacement` as it is written at byte `start` of `text` so that it reads as itself: markup
+/// characters as entities in HTML, Markdown syntax as character references (see
+/// [`markdown_text`]), plain text as it is. `--fix` writes this, and SARIF fixes offer it.
+pub fn written_replacement(replacement: &str, text: &str, format: Format, start: usize) -> String {
+    match format {
+        Format::Html => escape_markup_text(replacement),
+        Format::Markdown => markdown_text(replacement, starts_line(text, start)),
+        Format::Text => replacement.to_string(),
+    }
 }
 
 /// A replacement written into Markdown so that it reads as the same text: every ASCII character

@@ -527,3 +527,44 @@ fn stdin_with_paths_is_a_usage_error() {
         "--stdin-filename needs --stdin"
     );
 }
+
+/// A SARIF fix inserts what `--fix` writes: a replacement with markup characters stays text in
+/// HTML (entities) and in Markdown (character references), so applying either gives one file.
+#[test]
+fn sarif_fixes_insert_what_fix_writes() {
+    let pack = PACK.replace(
+        r#"replace = "超值价""#,
+        r#"replace = "“优惠”<b>*价*</b> & 更多""#,
+    );
+    let p = Project::with_pack(&pack);
+    let drafts = [
+        ("a.html", "<p>今天全网最低价！</p>\n"),
+        ("b.md", "今天全网最低价！\n"),
+    ];
+    for (name, text) in drafts {
+        p.write(name, text);
+        // Built-in rules offer their own fix for 全网最低价: only this pack's rule runs.
+        let stdout = run_stdout(&p, &["--no-builtin", "--format", "sarif", name], None, 1);
+        let sarif: Value = serde_json::from_str(&stdout).unwrap();
+        assert_valid_sarif(&sarif);
+        let result = results_of(&sarif, "fmttest.absolute")[0];
+        let replacement = &result["fixes"][0]["artifactChanges"][0]["replacements"][0];
+        let inserted = replacement["insertedContent"]["text"].as_str().unwrap();
+        let start = replacement["deletedRegion"]["byteOffset"].as_u64().unwrap() as usize;
+        let length = replacement["deletedRegion"]["byteLength"].as_u64().unwrap() as usize;
+        let offered = format!("{}{inserted}{}", &text[..start], &text[start + length..]);
+
+        let mut fix = p.check(&["--no-builtin", "--fix", "--fail-on", "never", name]);
+        assert!(fix.output().unwrap().status.success());
+        let fixed = String::from_utf8(p.read(name)).unwrap();
+        assert_eq!(offered, fixed, "{name}: the SARIF fix is what --fix writes");
+        assert!(!inserted.contains('<'), "{name}: {inserted}");
+        if name.ends_with(".md") {
+            assert!(!inserted.contains('*'), "{name}: {inserted}");
+        }
+        assert_eq!(
+            result["fixes"][0]["description"]["text"], "改为「“优惠”<b>*价*</b> & 更多」",
+            "the description shows the replacement as it reads"
+        );
+    }
+}

@@ -20,12 +20,16 @@
 //!
 //! A diagnostic whose text was split by markup (`全网<b>最低价</b>`) has one related location
 //! per source piece; a rule with `replace` gets a fix that puts the replacement in the first
-//! piece and deletes the others, leaving the markup between them in place.
+//! piece and deletes the others, leaving the markup between them in place. The inserted text is
+//! written as `--fix` writes it, so that it reads as the replacement (entities in HTML, character
+//! references for Markdown syntax; see `fix::written_replacement`).
 
 use serde_json::{json, Map, Value};
 
 use super::{array_end, emit_element, pretty_element, quoted, FileResult};
 use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::extract::Format;
+use crate::fix;
 use crate::rules::{FixSafety, RuleSet, Severity};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -198,6 +202,7 @@ fn result(
         result_map.insert("relatedLocations".into(), Value::Array(related));
     }
     if let Some(replacement) = &rule.replace {
+        let format = Format::from_path(&file.path);
         let replacements: Vec<Value> = d
             .pieces
             .iter()
@@ -209,7 +214,9 @@ fn result(
                     regions.region(piece.start, piece.end),
                 );
                 if i == 0 {
-                    change.insert("insertedContent".into(), json!({ "text": replacement }));
+                    let written =
+                        fix::written_replacement(replacement, &file.text, format, piece.start);
+                    change.insert("insertedContent".into(), json!({ "text": written }));
                 }
                 Value::Object(change)
             })
