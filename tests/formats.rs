@@ -541,6 +541,7 @@ fn sarif_fixes_insert_what_fix_writes() {
         ("a.html", "<p>今天全网最低价！</p>\n"),
         ("b.md", "今天全网最低价！\n"),
     ];
+    let mut markdown_inserted = String::new();
     for (name, text) in drafts {
         p.write(name, text);
         // Built-in rules offer their own fix for 全网最低价: only this pack's rule runs.
@@ -561,10 +562,25 @@ fn sarif_fixes_insert_what_fix_writes() {
         assert!(!inserted.contains('<'), "{name}: {inserted}");
         if name.ends_with(".md") {
             assert!(!inserted.contains('*'), "{name}: {inserted}");
+            markdown_inserted = inserted.to_string();
         }
         assert_eq!(
             result["fixes"][0]["description"]["text"], "改为「“优惠”<b>*价*</b> & 更多」",
             "the description shows the replacement as it reads"
         );
     }
+    // Standard input without a name is read as Markdown, so its fix is written as Markdown's.
+    let stdout = run_stdout(
+        &p,
+        &["--no-builtin", "--format", "sarif", "--stdin"],
+        Some(drafts[1].1),
+        1,
+    );
+    let sarif: Value = serde_json::from_str(&stdout).unwrap();
+    let result = results_of(&sarif, "fmttest.absolute")[0];
+    let replacement = &result["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(
+        replacement["insertedContent"]["text"],
+        markdown_inserted.as_str()
+    );
 }

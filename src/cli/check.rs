@@ -828,6 +828,7 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
     Outcome::Checked(Box::new(Checked {
         file: FileResult {
             path: path.to_path_buf(),
+            format: input.format,
             text: linted.source.text,
             diagnostics: filtered.diagnostics,
             suppressed: filtered.suppressed,

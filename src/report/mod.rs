@@ -10,6 +10,7 @@ pub mod sarif;
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
+use crate::extract::Format;
 use crate::filter::suppress::Suppressed;
 use crate::rules::Severity;
 
@@ -49,6 +50,8 @@ fn array_end(count: usize, indent: usize) -> String {
 pub struct FileResult {
     /// As the user named it (relative paths stay relative).
     pub path: PathBuf,
+    /// The format the draft was read as (standard input without a name is Markdown).
+    pub format: Format,
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
     /// Findings hidden by inline suppressions, kept for auditing (JSON lists them).
@@ -56,8 +59,10 @@ pub struct FileResult {
 }
 
 impl FileResult {
+    /// A result for a draft read as its path's extension says.
     pub fn new(path: PathBuf, text: String, diagnostics: Vec<Diagnostic>) -> FileResult {
         FileResult {
+            format: Format::from_path(&path),
             path,
             text,
             diagnostics,

@@ -28,7 +28,6 @@ use serde_json::{json, Map, Value};
 
 use super::{array_end, emit_element, pretty_element, quoted, FileResult};
 use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::extract::Format;
 use crate::fix;
 use crate::rules::{FixSafety, RuleSet, Severity};
 
@@ -202,7 +201,6 @@ fn result(
         result_map.insert("relatedLocations".into(), Value::Array(related));
     }
     if let Some(replacement) = &rule.replace {
-        let format = Format::from_path(&file.path);
         let replacements: Vec<Value> = d
             .pieces
             .iter()
@@ -215,7 +213,7 @@ fn result(
                 );
                 if i == 0 {
                     let written =
-                        fix::written_replacement(replacement, &file.text, format, piece.start);
+                        fix::written_replacement(replacement, &file.text, file.format, piece.start);
                     change.insert("insertedContent".into(), json!({ "text": written }));
                 }
                 Value::Object(change)
