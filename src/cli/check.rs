@@ -770,7 +770,7 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
             linted.extracted.front_matter.as_ref(),
             &filtered.diagnostics,
         );
-        let shown = path.to_string_lossy().replace('\\', "/");
+        let shown = report::display_path(path);
         if refused > 0 {
             let fixes = match refused {
                 1 => "1 fix".to_string(),
