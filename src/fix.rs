@@ -1,10 +1,12 @@
 //! `--fix` and `--diff`: apply the `replace` suggestions that rules mark safe.
 //!
-//! A fix replaces the finding's source span only when that span holds the matched text verbatim
-//! (no markup or entity inside it), so a rewrite can never break a document's structure.
-//! Overlapping fixes resolve deterministically: the earliest wins. Only the bytes of the fixed
-//! spans change: each replacement is encoded in the file's encoding and spliced into its
-//! original bytes, so its BOM, line endings and every other byte stay as they were.
+//! A fix writes the replacement over the finding's first source piece and empties the others
+//! (markup between them stays), only when the pieces hold the matched text verbatim (no entity
+//! inside) and the draft, extracted again, reads as written, so a rewrite can never break a
+//! document's structure. Overlapping fixes resolve deterministically: the earliest wins. Only
+//! the bytes of the fixed spans change: each replacement is encoded in the file's encoding and
+//! spliced into its original bytes, so its BOM, line endings and every other byte stay as they
+//! were.
 
 use std::fmt;
 use std::fmt::Write as _;
@@ -29,65 +31,127 @@ pub struct Edit {
     pub reads: String,
 }
 
-/// The safe edits for a file's diagnostics, sorted and without overlaps, and how many safe
-/// fixes were refused (the findings stay reported; the caller says so). A replacement is
-/// text, so it is written to stay text: in HTML its markup characters become entities (a user
-/// pack's `replace = "“优惠”<b>价</b>"` must not open an element or close an attribute); in
-/// Markdown, see [`markdown_text`]. In front matter (`front_matter`, a Markdown draft's) a
-/// replacement with ASCII punctuation or a control character (a line break, a tab) is not
-/// applied: YAML would read it by the value's quoting, which the span does not show.
-/// [`keep_reading`] then refuses an edit that the markup around it would still read otherwise.
-pub fn safe_edits(
+/// One finding's fix: its rule's `replace` written over the first source piece of the
+/// finding, and its other pieces (split from the first by markup: 全网<b>最低</b>价) emptied,
+/// the markup between them kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// Index of the finding in the diagnostics the fixes were planned for.
+    pub diagnostic: usize,
+    /// Sorted, not overlapping; the first carries the replacement.
+    pub edits: Vec<Edit>,
+}
+
+/// The fixes for a file's diagnostics whose rules' fix safety is `safety` (`--fix` writes the
+/// safe ones; SARIF offers both kinds), sorted and without overlaps, and how many were refused
+/// (the findings stay reported; the caller says so). A replacement is text, so it is written to
+/// stay text: in HTML its markup characters become entities (a user pack's
+/// `replace = "“优惠”<b>价</b>"` must not open an element or close an attribute); in Markdown,
+/// see [`markdown_text`]. A finding whose span, or else whose pieces, are not the matched text
+/// verbatim (an entity or a character reference inside) is refused: writing over it could not
+/// be checked. In front
+/// matter (`front_matter`, a Markdown draft's) a replacement with ASCII punctuation or a
+/// control character (a line break, a tab) is refused: YAML would read it by the value's
+/// quoting, which the span does not show. [`keep_reading`] then refuses a fix that the markup
+/// around it would still read otherwise.
+pub fn plan(
     rules: &RuleSet,
     text: &str,
     format: Format,
     front_matter: Option<&Range<usize>>,
     diagnostics: &[Diagnostic],
-) -> (Vec<Edit>, usize) {
+    safety: FixSafety,
+) -> (Vec<Fix>, usize) {
     let mut refused = 0;
-    let mut edits: Vec<Edit> = diagnostics
+    let mut fixes: Vec<Fix> = diagnostics
         .iter()
-        .filter_map(|d| {
+        .enumerate()
+        .filter_map(|(index, d)| {
             let rule = &rules.rules[d.rule];
-            let replacement = rule.replace.as_ref()?;
-            if rule.fix != FixSafety::Safe || text.get(d.span.clone()) != Some(d.text.as_str()) {
-                return None;
-            }
-            let reads = replacement.clone();
-            let in_front_matter = format == Format::Markdown
-                && front_matter.is_some_and(|f| f.contains(&d.span.start));
-            if in_front_matter
-                && replacement
-                    .chars()
-                    .any(|c| c.is_ascii_punctuation() || c.is_control())
-            {
-                refused += 1;
-                return None;
-            }
-            let replacement = if in_front_matter {
-                replacement.clone()
-            } else {
-                written_replacement(replacement, text, format, d.span.start)
-            };
-            Some(Edit {
-                range: d.span.clone(),
-                replacement,
-                reads,
+            let replacement = rule.replace.as_ref().filter(|_| rule.fix == safety)?;
+            let fix = fix_of(replacement, text, format, front_matter, d);
+            refused += usize::from(fix.is_none());
+            Some(Fix {
+                diagnostic: index,
+                edits: fix?,
             })
         })
         .collect();
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
-    let mut kept: Vec<Edit> = Vec::with_capacity(edits.len());
-    for edit in edits {
-        if kept
-            .last()
-            .is_none_or(|last| last.range.end <= edit.range.start)
-        {
-            kept.push(edit);
+    fixes.sort_by_key(|f| (f.edits[0].range.start, f.edits[0].range.end));
+    let mut kept: Vec<Fix> = Vec::with_capacity(fixes.len());
+    for fix in fixes {
+        if kept.last().is_none_or(|last| last.end() <= fix.start()) {
+            kept.push(fix);
         }
     }
     let (kept, dropped) = keep_reading(text, format, kept);
     (kept, refused + dropped)
+}
+
+/// The edits that write `replacement` over finding `d`, if they can be checked.
+fn fix_of(
+    replacement: &str,
+    text: &str,
+    format: Format,
+    front_matter: Option<&Range<usize>>,
+    d: &Diagnostic,
+) -> Option<Vec<Edit>> {
+    // The whole span when it is the text (separators such as 全-网-最-低-价 included), else
+    // the pieces when markup alone stands between them.
+    let whole = [d.span.clone()];
+    let ranges: &[Range<usize>] = if text.get(d.span.clone()) == Some(d.text.as_str()) {
+        &whole
+    } else {
+        let mut pieces = d.pieces.iter().map(|piece| text.get(piece.clone()));
+        let verbatim = pieces
+            .try_fold(String::new(), |all, piece| Some(all + piece?))
+            .is_some_and(|all| all == d.text);
+        if !verbatim {
+            return None;
+        }
+        &d.pieces
+    };
+    let first = ranges.first()?;
+    let in_front_matter =
+        format == Format::Markdown && front_matter.is_some_and(|f| f.contains(&first.start));
+    if in_front_matter
+        && replacement
+            .chars()
+            .any(|c| c.is_ascii_punctuation() || c.is_control())
+    {
+        return None;
+    }
+    let written = if in_front_matter {
+        replacement.to_string()
+    } else {
+        written_replacement(replacement, text, format, first.start)
+    };
+    let mut edits = vec![Edit {
+        range: first.clone(),
+        replacement: written,
+        reads: replacement.to_string(),
+    }];
+    edits.extend(ranges[1..].iter().map(|piece| Edit {
+        range: piece.clone(),
+        replacement: String::new(),
+        reads: String::new(),
+    }));
+    Some(edits)
+}
+
+impl Fix {
+    fn start(&self) -> usize {
+        self.edits[0].range.start
+    }
+
+    fn end(&self) -> usize {
+        self.edits.last().map_or(0, |e| e.range.end)
+    }
+}
+
+/// The edits of `fixes`, in order: what [`apply`] and [`splice`] write.
+pub fn edits(fixes: &[Fix]) -> Vec<Edit> {
+    fixes.iter().flat_map(|f| f.edits.iter().cloned()).collect()
 }
 
 /// `replacement` as it is written at byte `start` of `text` so that it reads as itself: markup
@@ -165,22 +229,23 @@ fn starts_line(text: &str, at: usize) -> bool {
     })
 }
 
-/// The edits that leave the draft reading as before but for the replaced words: extracted
+/// The fixes that leave the draft reading as before but for the replaced words: extracted
 /// again, the fixed text gives the same blocks (scopes, headings, lists, quotations, tables,
 /// links) with the same text except each replacement. Escaping cannot see everything around a
 /// span — a replacement opening with punctuation ends the emphasis around it (`**“优惠”**`),
-/// removing words can turn the rest of a line into a list item. The edits are checked together
-/// (one extraction, the usual case), and a group that fails is halved until the edits that fail
-/// on their own are found (a few extractions each); if the kept ones then fail together (two
-/// deletions that empty a paragraph between them), they are added back one at a time, each
-/// kept only if all so far still read as written. Each check extracts the whole draft, so after
-/// [`CHECKS`] of them the edits not yet shown to read as written are refused rather than
-/// checked (a draft where thousands of fixes fail would otherwise take seconds). Returns the
-/// kept edits and how many were dropped.
-fn keep_reading(text: &str, format: Format, edits: Vec<Edit>) -> (Vec<Edit>, usize) {
-    let total = edits.len();
+/// removing words can turn the rest of a line into a list item, emptying a finding's later
+/// pieces can leave `****` behind. The fixes are checked together (one extraction, the usual
+/// case), and a group that fails is halved until the fixes that fail on their own are found (a
+/// few extractions each); if the kept ones then fail together (two deletions that empty a
+/// paragraph between them), they are added back one at a time, each kept only if all so far
+/// still read as written. Each check extracts the whole draft, so after [`CHECKS`] of them the
+/// fixes not yet shown to read as written are refused rather than checked (a draft where
+/// thousands of fixes fail would otherwise take seconds). Returns the kept fixes and how many
+/// were dropped.
+fn keep_reading(text: &str, format: Format, fixes: Vec<Fix>) -> (Vec<Fix>, usize) {
+    let total = fixes.len();
     if total == 0 {
-        return (edits, 0);
+        return (fixes, 0);
     }
     let mut check = Checker {
         text,
@@ -189,11 +254,11 @@ fn keep_reading(text: &str, format: Format, edits: Vec<Edit>) -> (Vec<Edit>, usi
         left: CHECKS,
     };
     let mut kept = Vec::with_capacity(total);
-    let whole = check.keep_groups(edits, &mut kept);
+    let whole = check.keep_groups(fixes, &mut kept);
     if !whole && kept.len() > 1 && !check.reads_the_same(&kept) {
-        let mut together: Vec<Edit> = Vec::with_capacity(kept.len());
-        for edit in kept {
-            together.push(edit);
+        let mut together: Vec<Fix> = Vec::with_capacity(kept.len());
+        for fix in kept {
+            together.push(fix);
             if !check.reads_the_same(&together) {
                 together.pop();
             }
@@ -216,15 +281,16 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// Whether the draft with `edits` written in reads as before but for the replaced words
+    /// Whether the draft with `fixes` written in reads as before but for the replaced words
     /// (false once no check is left).
-    fn reads_the_same(&mut self, edits: &[Edit]) -> bool {
+    fn reads_the_same(&mut self, fixes: &[Fix]) -> bool {
         if self.left == 0 {
             return false;
         }
         self.left -= 1;
         let before = &self.before;
         let mut expected: Vec<String> = before.blocks.iter().map(|b| b.text.clone()).collect();
+        let edits = edits(fixes);
         // From the last edit back, so that earlier text ranges stay valid.
         for edit in edits.iter().rev() {
             let Some((block, range)) = text_range(before, &edit.range) else {
@@ -232,7 +298,7 @@ impl Checker<'_> {
             };
             expected[block].replace_range(range, &edit.reads);
         }
-        let after = extract(&splice(self.text, edits), self.format);
+        let after = extract(&splice(self.text, &edits), self.format);
         after.blocks.len() == before.blocks.len()
             && before
                 .blocks
@@ -250,9 +316,9 @@ impl Checker<'_> {
                 })
     }
 
-    /// Adds to `kept` the edits of `group` (in order) that read as written, halving a group
+    /// Adds to `kept` the fixes of `group` (in order) that read as written, halving a group
     /// that does not; returns whether the group read as written as a whole.
-    fn keep_groups(&mut self, mut group: Vec<Edit>, kept: &mut Vec<Edit>) -> bool {
+    fn keep_groups(&mut self, mut group: Vec<Fix>, kept: &mut Vec<Fix>) -> bool {
         if group.is_empty() {
             return true;
         }
@@ -589,6 +655,13 @@ mod tests {
         }
     }
 
+    fn single(edit: Edit) -> Fix {
+        Fix {
+            diagnostic: 0,
+            edits: vec![edit],
+        }
+    }
+
     /// `bytes` decoded as `encoding` (without detection: short samples would fool it).
     fn source(bytes: &[u8], encoding: &'static Encoding) -> SourceText {
         let bom = Encoding::for_bom(bytes);
@@ -650,7 +723,7 @@ mod tests {
                 replacement: markdown_text(replacement, starts_line(text, start)),
                 reads: replacement.to_string(),
             };
-            keep_reading(text, Format::Markdown, vec![edit]).1
+            keep_reading(text, Format::Markdown, vec![single(edit)]).1
         };
         for (text, replacement) in [
             (
@@ -686,13 +759,13 @@ mod tests {
     #[test]
     fn edits_that_fail_only_together_lose_only_one() {
         let text = "竞品甲竞品甲\n\n正文竞品甲。\n";
-        let edits: Vec<Edit> = text
+        let fixes: Vec<Fix> = text
             .match_indices("竞品甲")
-            .map(|(at, found)| edit(at..at + found.len(), ""))
+            .map(|(at, found)| single(edit(at..at + found.len(), "")))
             .collect();
-        let (kept, dropped) = keep_reading(text, Format::Markdown, edits);
+        let (kept, dropped) = keep_reading(text, Format::Markdown, fixes);
         assert_eq!(dropped, 1);
-        assert_eq!(splice(text, &kept), "竞品甲\n\n正文。\n");
+        assert_eq!(splice(text, &edits(&kept)), "竞品甲\n\n正文。\n");
     }
 
     #[test]

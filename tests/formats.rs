@@ -142,7 +142,12 @@ fn sarif_report_matches_the_schema_and_the_findings() {
     let p = Project::with_pack(PACK);
     p.write("draft.md", DRAFT);
     p.write("clean.md", CLEAN);
-    let stdout = run_stdout(&p, &["--format", "sarif", "draft.md", "clean.md"], None, 1);
+    let stdout = run_stdout(
+        &p,
+        &["--no-builtin", "--format", "sarif", "draft.md", "clean.md"],
+        None,
+        1,
+    );
     let sarif: Value = serde_json::from_str(&stdout).unwrap();
     assert_valid_sarif(&sarif);
 
@@ -432,7 +437,14 @@ fn stdin_with_a_filename_reads_html_and_reports_that_path() {
     let html = "<p>标题</p>\n<p>今天<span>全网</span><span>最低</span>价！</p>\n";
     let stdout = run_stdout(
         &p,
-        &["--format", "sarif", "--stdin", "--stdin-filename", "a.html"],
+        &[
+            "--no-builtin",
+            "--format",
+            "sarif",
+            "--stdin",
+            "--stdin-filename",
+            "a.html",
+        ],
         Some(html),
         1,
     );
@@ -528,10 +540,12 @@ fn stdin_with_paths_is_a_usage_error() {
     );
 }
 
-/// A SARIF fix inserts what `--fix` writes: a replacement with markup characters stays text in
-/// HTML (entities) and in Markdown (character references), so applying either gives one file.
+/// A SARIF fix is what `--fix` writes: a replacement with markup characters stays text in HTML
+/// (entities) and in Markdown (character references), a phrase split by markup gets the
+/// replacement in its first piece and its other pieces emptied, and where `--fix` refuses (the
+/// emphasis would be left empty, a character reference lies inside) SARIF offers no fix.
 #[test]
-fn sarif_fixes_insert_what_fix_writes() {
+fn sarif_fixes_are_what_fix_writes() {
     let pack = PACK.replace(
         r#"replace = "超值价""#,
         r#"replace = "“优惠”<b>*价*</b> & 更多""#,
@@ -540,6 +554,14 @@ fn sarif_fixes_insert_what_fix_writes() {
     let drafts = [
         ("a.html", "<p>今天全网最低价！</p>\n"),
         ("b.md", "今天全网最低价！\n"),
+        (
+            "split.html",
+            "<p>今天<span>全网</span><b>最低</b>价！</p>\n",
+        ),
+        ("split.md", "今天全网**最低**价！\n"),
+        ("entity.html", "<p>今天全网&#26368;低价！</p>\n"),
+        // Separators are text: the whole span is replaced, not only the pieces between them.
+        ("separated.md", "今天全-网-最-低-价！\n"),
     ];
     let mut markdown_inserted = String::new();
     for (name, text) in drafts {
@@ -549,18 +571,46 @@ fn sarif_fixes_insert_what_fix_writes() {
         let sarif: Value = serde_json::from_str(&stdout).unwrap();
         assert_valid_sarif(&sarif);
         let result = results_of(&sarif, "fmttest.absolute")[0];
-        let replacement = &result["fixes"][0]["artifactChanges"][0]["replacements"][0];
-        let inserted = replacement["insertedContent"]["text"].as_str().unwrap();
-        let start = replacement["deletedRegion"]["byteOffset"].as_u64().unwrap() as usize;
-        let length = replacement["deletedRegion"]["byteLength"].as_u64().unwrap() as usize;
-        let offered = format!("{}{inserted}{}", &text[..start], &text[start + length..]);
+        let offered = result["fixes"][0]["artifactChanges"][0]["replacements"]
+            .as_array()
+            .map(|replacements| {
+                let mut offered = text.to_string();
+                for replacement in replacements.iter().rev() {
+                    let region = &replacement["deletedRegion"];
+                    let start = region["byteOffset"].as_u64().unwrap() as usize;
+                    let length = region["byteLength"].as_u64().unwrap() as usize;
+                    let inserted = replacement["insertedContent"]["text"].as_str();
+                    offered.replace_range(start..start + length, inserted.unwrap_or(""));
+                }
+                offered
+            });
 
         let mut fix = p.check(&["--no-builtin", "--fix", "--fail-on", "never", name]);
         assert!(fix.output().unwrap().status.success());
         let fixed = String::from_utf8(p.read(name)).unwrap();
-        assert_eq!(offered, fixed, "{name}: the SARIF fix is what --fix writes");
+        match name {
+            "split.md" | "entity.html" => {
+                assert_eq!(offered, None, "{name}: no fix offered");
+                assert_eq!(fixed, text, "{name}: --fix refuses");
+                continue;
+            }
+            "split.html" => assert_eq!(
+                fixed,
+                "<p>今天<span>“优惠”&lt;b&gt;*价*&lt;/b&gt; &amp; 更多</span><b></b>！</p>\n"
+            ),
+            _ => {}
+        }
+        assert_eq!(
+            offered.as_deref(),
+            Some(fixed.as_str()),
+            "{name}: the SARIF fix is what --fix writes"
+        );
+        let inserted = result["fixes"][0]["artifactChanges"][0]["replacements"][0]
+            ["insertedContent"]["text"]
+            .as_str()
+            .unwrap();
         assert!(!inserted.contains('<'), "{name}: {inserted}");
-        if name.ends_with(".md") {
+        if name == "b.md" {
             assert!(!inserted.contains('*'), "{name}: {inserted}");
             markdown_inserted = inserted.to_string();
         }

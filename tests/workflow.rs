@@ -298,20 +298,19 @@ fn fix_rewrites_safely_in_the_original_encoding() {
     ])
     .assert()
     .code(1)
-    .stderr(predicate::str::contains("fixed 2 findings in 2 files"))
-    .stdout(predicate::str::contains("gbk.md:3:1: restrict testing.purple_elephant").not())
+    .stderr(predicate::str::contains("fixed 3 findings in 2 files"))
+    .stdout(predicate::str::contains("testing.purple_elephant").not())
     .stdout(predicate::str::contains(
         "gbk.md:3:11: warning testing.blue_whale",
-    ))
-    .stdout(predicate::str::contains(
-        "gbk.md:3:20: restrict testing.purple_elephant",
     ));
     let fixed = p.read("gbk.md");
     let (decoded, _, errors) = encoding_rs::GBK.decode(&fixed);
     assert!(!errors);
+    // The split one: the replacement in its first piece, the emphasis kept around it.
     assert_eq!(
         decoded,
         text.replacen("这里有紫色大象", "这里有灰色大象", 1)
+            .replacen("**紫色**大象", "**灰色大象**", 1)
     );
     assert_eq!(
         p.read("bom.md"),
@@ -781,4 +780,54 @@ phrases = ["竞品甲"]
         .code(1)
         .stdout(predicate::str::contains("q.md:2:8: warning testing.rival"))
         .stdout(predicate::str::contains("checked 1 file: 1 diagnostic"));
+}
+
+/// A phrase split by markup (全网<b>最低</b>价) is fixed in place: the replacement goes into its
+/// first piece, its other pieces are emptied and the markup stays. Where that would not read as
+/// written (Markdown emphasis left empty) or cannot be checked (a character reference inside),
+/// the file is left alone and the note says so.
+#[test]
+fn fixes_cover_phrases_split_by_markup() {
+    let p = Project::with_pack(
+        r#"
+[pack]
+id = "split-test"
+name = "split test"
+version = "1.0.0"
+
+[[rule]]
+id = "testing.lowest"
+category = "testing"
+severity = "warning"
+message = "最低价"
+help = "换说法"
+clause = "测试条款"
+replace = "超值价"
+fix = "safe"
+phrases = ["全网最低价"]
+"#,
+    );
+    let split_html = "<p>今天<span>全网</span><b>最低</b>价！</p>\n";
+    let split_md = "今天全网**最低**价！\n";
+    let entity = "<p>今天全网&#26368;低价！</p>\n";
+    p.write("s.html", split_html);
+    p.write("s.md", split_md);
+    p.write("e.html", entity);
+    p.check(&["--no-builtin", "--fix", "s.html", "s.md", "e.html"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "gzhlint: note: s.md: 1 fix not applied: the replacement would not read as written there",
+        ))
+        .stderr(predicate::str::contains(
+            "gzhlint: note: e.html: 1 fix not applied: the replacement would not read as written there",
+        ))
+        .stderr(predicate::str::contains("fixed 1 finding in 1 file"));
+    assert_eq!(
+        String::from_utf8(p.read("s.html")).unwrap(),
+        "<p>今天<span>超值价</span><b></b>！</p>\n"
+    );
+    assert_eq!(String::from_utf8(p.read("s.md")).unwrap(), split_md);
+    assert_eq!(String::from_utf8(p.read("e.html")).unwrap(), entity);
+    p.check(&["--no-builtin", "s.html"]).assert().code(0);
 }

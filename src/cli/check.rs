@@ -22,7 +22,7 @@ use crate::normalize::{normalize, View};
 use crate::report::json::JsonStream;
 use crate::report::sarif::{ArtifactEncoding, SarifStream};
 use crate::report::{self, FileResult, Summary};
-use crate::rules::RuleSet;
+use crate::rules::{FixSafety, RuleSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -763,13 +763,15 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
     let mut diff = None;
     let mut fix_error = None;
     if job.fix || job.diff {
-        let (edits, refused) = fix::safe_edits(
+        let (planned, refused) = fix::plan(
             job.rules,
             &linted.source.text,
             input.format,
             linted.extracted.front_matter.as_ref(),
             &filtered.diagnostics,
+            FixSafety::Safe,
         );
+        let edits = fix::edits(&planned);
         let shown = report::display_path(path);
         if refused > 0 {
             let fixes = match refused {
@@ -798,7 +800,7 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
                     }
                     Err(not_written) => eprintln!("gzhlint: note: {shown}: {not_written}"),
                     Ok(()) => {
-                        fixed = edits.len();
+                        fixed = planned.len();
                         // Report what remains in the rewritten file.
                         let source = crate::source::SourceText {
                             text: fixes.text,
@@ -830,6 +832,7 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
             path: path.to_path_buf(),
             format: input.format,
             text: linted.source.text,
+            front_matter: linted.extracted.front_matter,
             diagnostics: filtered.diagnostics,
             suppressed: filtered.suppressed,
         },

@@ -179,7 +179,7 @@ pub struct Extracted {
     pub blocks: Vec<Block>,
     pub comments: Vec<Comment>,
     /// A Markdown draft's front matter (YAML or TOML): its values are not Markdown, so a fix
-    /// inside it is written differently (see `fix::safe_edits`).
+    /// inside it is written differently (see `fix::plan`).
     pub front_matter: Option<Range<usize>>,
     /// How each block quotation seen so far reads: (its number, whether it quotes someone).
     quotations: Vec<(u32, bool)>,

@@ -19,10 +19,11 @@
 //! encoding the file was decoded from.
 //!
 //! A diagnostic whose text was split by markup (`全网<b>最低价</b>`) has one related location
-//! per source piece; a rule with `replace` gets a fix that puts the replacement in the first
-//! piece and deletes the others, leaving the markup between them in place. The inserted text is
-//! written as `--fix` writes it, so that it reads as the replacement (entities in HTML, character
-//! references for Markdown syntax; see `fix::written_replacement`).
+//! per source piece. A rule with `replace` gets the fix `fix::plan` makes: the replacement in
+//! the first piece, the others deleted, the markup between them left in place, written so that
+//! it reads as the replacement (entities in HTML, character references for Markdown syntax). A
+//! safe fix is offered exactly when `--fix` would write it; an unsafe one when `--fix` would
+//! write it if it were safe; neither where the draft would not read as written afterwards.
 
 use serde_json::{json, Map, Value};
 
@@ -116,8 +117,33 @@ impl SarifStream {
         }
         let regions = Regions::new(&file.text, encoding.byte_exact());
         let artifact_location = json!({ "uri": uri, "index": index });
-        for d in &file.diagnostics {
-            let result = result(rules, file, d, &regions, &artifact_location);
+        // The safe fixes are those `--fix` writes; the unsafe ones are checked the same way.
+        let mut fixes: Vec<Option<fix::Fix>> = vec![None; file.diagnostics.len()];
+        for safety in [FixSafety::Safe, FixSafety::Unsafe] {
+            let front_matter = file.front_matter.as_ref();
+            let text = &file.text;
+            let (planned, _) = fix::plan(
+                rules,
+                text,
+                file.format,
+                front_matter,
+                &file.diagnostics,
+                safety,
+            );
+            for planned in planned {
+                let at = planned.diagnostic;
+                fixes[at] = Some(planned);
+            }
+        }
+        for (d, fix) in file.diagnostics.iter().zip(&fixes) {
+            let result = result(
+                rules,
+                d,
+                fix.as_ref(),
+                &file.text,
+                &regions,
+                &artifact_location,
+            );
             emit_element(&mut self.results, &result, 8, emit);
         }
     }
@@ -152,11 +178,12 @@ impl SarifStream {
     }
 }
 
-/// One SARIF result: the finding's location, its pieces when markup split it, and the fix.
+/// One SARIF result: the finding's location, its pieces when markup split it, and its fix.
 fn result(
     rules: &RuleSet,
-    file: &FileResult,
     d: &Diagnostic,
+    fix: Option<&fix::Fix>,
+    text: &str,
     regions: &Regions,
     artifact_location: &Value,
 ) -> Value {
@@ -188,7 +215,7 @@ fn result(
                             "片段 piece {}/{}「{}」",
                             i + 1,
                             d.pieces.len(),
-                            &file.text[piece.clone()]
+                            &text[piece.clone()]
                         )
                     },
                     "physicalLocation": {
@@ -200,21 +227,21 @@ fn result(
             .collect();
         result_map.insert("relatedLocations".into(), Value::Array(related));
     }
-    if let Some(replacement) = &rule.replace {
-        let replacements: Vec<Value> = d
-            .pieces
+    if let (Some(replacement), Some(fix)) = (&rule.replace, fix) {
+        let replacements: Vec<Value> = fix
+            .edits
             .iter()
-            .enumerate()
-            .map(|(i, piece)| {
+            .map(|edit| {
                 let mut change = Map::new();
                 change.insert(
                     "deletedRegion".into(),
-                    regions.region(piece.start, piece.end),
+                    regions.region(edit.range.start, edit.range.end),
                 );
-                if i == 0 {
-                    let written =
-                        fix::written_replacement(replacement, &file.text, file.format, piece.start);
-                    change.insert("insertedContent".into(), json!({ "text": written }));
+                if !edit.replacement.is_empty() {
+                    change.insert(
+                        "insertedContent".into(),
+                        json!({ "text": edit.replacement }),
+                    );
                 }
                 Value::Object(change)
             })
