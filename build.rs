@@ -46,7 +46,8 @@ fn main() {
     let bytes = postcard::to_allocvec(&rule_set).unwrap_or_else(|error| {
         // The one value that cannot be stored is an aho-corasick literal automaton.
         eprintln!(
-            "cannot store the built-in rule set ({error}): a view has 20,000 literals or more"
+            "cannot store the built-in rule set ({error}): a view has more literals than \
+             LARGE_LITERAL_SET in src/rules/compile.rs lets daachorse build"
         );
         std::process::exit(1);
     });
