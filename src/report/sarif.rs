@@ -120,13 +120,11 @@ impl SarifStream {
         // The safe fixes are those `--fix` writes; the unsafe ones are checked the same way.
         let mut fixes: Vec<Option<fix::Fix>> = vec![None; file.diagnostics.len()];
         for safety in [FixSafety::Safe, FixSafety::Unsafe] {
-            let front_matter = file.front_matter.as_ref();
-            let text = &file.text;
             let (planned, _) = fix::plan(
                 rules,
-                text,
+                &file.text,
                 file.format,
-                front_matter,
+                file.front_matter.as_ref(),
                 &file.diagnostics,
                 safety,
             );
