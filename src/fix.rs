@@ -97,7 +97,7 @@ fn fix_of(
     d: &Diagnostic,
 ) -> Option<Vec<Edit>> {
     // The whole span when it is the text (separators such as 全-网-最-低-价 included), else
-    // the pieces when markup alone stands between them.
+    // the pieces when markup that may stay alone stands between them.
     let whole = [d.span.clone()];
     let ranges: &[Range<usize>] = if text.get(d.span.clone()) == Some(d.text.as_str()) {
         &whole
@@ -106,7 +106,11 @@ fn fix_of(
         let verbatim = pieces
             .try_fold(String::new(), |all, piece| Some(all + piece?))
             .is_some_and(|all| all == d.text);
-        if !verbatim {
+        let gaps_stay = d.pieces.windows(2).all(|pair| {
+            text.get(pair[0].end..pair[1].start)
+                .is_some_and(|gap| gap_stays(gap, format))
+        });
+        if !verbatim || !gaps_stay {
             return None;
         }
         &d.pieces
@@ -139,6 +143,20 @@ fn fix_of(
     Some(edits)
 }
 
+/// Whether the markup between two pieces of a finding can stay while the later piece is
+/// emptied. Not a link's tag in either format: emptying a link's text loses the link (and
+/// Markdown does not record an inline `<a>` as one). Not Markdown's emphasis, link or code
+/// syntax: 全网**最低**价 would leave `****`, [全网](a)[最低价](b) an empty link. Refused here,
+/// such a fix costs no re-extraction ([`keep_reading`] checks a draft's fixes a bounded number
+/// of times, and a few dozen failing ones would use them all up).
+fn gap_stays(gap: &str, format: Format) -> bool {
+    let lower = gap.to_ascii_lowercase();
+    let link_tag = lower.contains("<a ") || lower.contains("<a>") || lower.contains("</a");
+    !link_tag
+        && (format != Format::Markdown
+            || !gap.contains(['*', '_', '~', '`', '[', ']', '(', ')', '\\']))
+}
+
 impl Fix {
     fn start(&self) -> usize {
         self.edits[0].range.start
@@ -147,6 +165,36 @@ impl Fix {
     fn end(&self) -> usize {
         self.edits.last().map_or(0, |e| e.range.end)
     }
+}
+
+/// The fixes a report may offer for a file's diagnostics, by diagnostic: for each fix safety,
+/// the planned fixes when `--fix` could write them into `bytes` (decoded as `source`), else
+/// none of that safety — [`apply`] writes a file's fixes all or not at all. An unsafe rule's
+/// fix is offered as `--fix` would write it were the rule safe.
+pub fn offered(
+    rules: &RuleSet,
+    bytes: &[u8],
+    source: &SourceText,
+    format: Format,
+    front_matter: Option<&Range<usize>>,
+    diagnostics: &[Diagnostic],
+) -> Vec<Fix> {
+    let mut offered = Vec::new();
+    for safety in [FixSafety::Safe, FixSafety::Unsafe] {
+        let (planned, _) = plan(
+            rules,
+            &source.text,
+            format,
+            front_matter,
+            diagnostics,
+            safety,
+        );
+        if !planned.is_empty() && apply(bytes, source, &edits(&planned)).is_ok() {
+            offered.extend(planned);
+        }
+    }
+    offered.sort_by_key(|f| f.diagnostic);
+    offered
 }
 
 /// The edits of `fixes`, in order: what [`apply`] and [`splice`] write.

@@ -540,6 +540,31 @@ fn stdin_with_paths_is_a_usage_error() {
     );
 }
 
+/// A file with bytes invalid in its encoding is not fixed (writing would lose them), so SARIF
+/// offers no fix there either, and gives no byte offsets: U+FFFD does not stand for the bytes
+/// it replaced.
+#[test]
+fn sarif_offers_no_fix_where_the_file_cannot_be_written() {
+    let p = Project::with_pack(PACK);
+    let mut bytes = "正文内容".repeat(5).into_bytes();
+    bytes.extend_from_slice(b"\xff\n");
+    bytes.extend_from_slice("今天全网最低价！\n".as_bytes());
+    p.write_bytes("invalid.md", &bytes);
+    let stdout = run_stdout(
+        &p,
+        &["--no-builtin", "--format", "sarif", "invalid.md"],
+        None,
+        1,
+    );
+    let sarif: Value = serde_json::from_str(&stdout).unwrap();
+    assert_valid_sarif(&sarif);
+    let result = results_of(&sarif, "fmttest.absolute")[0];
+    assert!(result.get("fixes").is_none(), "{result}");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert!(region.get("byteOffset").is_none(), "{region}");
+    assert_eq!(region["startLine"], 2);
+}
+
 /// A SARIF fix is what `--fix` writes: a replacement with markup characters stays text in HTML
 /// (entities) and in Markdown (character references), a phrase split by markup gets the
 /// replacement in its first piece and its other pieces emptied, and where `--fix` refuses (the

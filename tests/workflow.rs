@@ -298,19 +298,21 @@ fn fix_rewrites_safely_in_the_original_encoding() {
     ])
     .assert()
     .code(1)
-    .stderr(predicate::str::contains("fixed 3 findings in 2 files"))
-    .stdout(predicate::str::contains("testing.purple_elephant").not())
+    .stderr(predicate::str::contains("fixed 2 findings in 2 files"))
+    .stdout(predicate::str::contains("gbk.md:3:1: restrict testing.purple_elephant").not())
     .stdout(predicate::str::contains(
         "gbk.md:3:11: warning testing.blue_whale",
+    ))
+    // Split by Markdown emphasis: emptying 大象's piece would leave `****`, so it stays.
+    .stdout(predicate::str::contains(
+        "gbk.md:3:20: restrict testing.purple_elephant",
     ));
     let fixed = p.read("gbk.md");
     let (decoded, _, errors) = encoding_rs::GBK.decode(&fixed);
     assert!(!errors);
-    // The split one: the replacement in its first piece, the emphasis kept around it.
     assert_eq!(
         decoded,
         text.replacen("这里有紫色大象", "这里有灰色大象", 1)
-            .replacen("**紫色**大象", "**灰色大象**", 1)
     );
     assert_eq!(
         p.read("bom.md"),
@@ -810,9 +812,28 @@ phrases = ["全网最低价"]
     let split_html = "<p>今天<span>全网</span><b>最低</b>价！</p>\n";
     let split_md = "今天全网**最低**价！\n";
     let entity = "<p>今天全网&#26368;低价！</p>\n";
+    // Emptying a piece that is a link's text would lose the link.
+    let links = [
+        (
+            "l1.html",
+            "<p><a href=\"https://a.cn\">全网</a><a href=\"https://b.cn\">最低价</a>！</p>\n",
+        ),
+        ("l2.md", "全网<a href=\"https://x.cn\">最低价</a>！\n"),
+        ("l3.md", "看[全网](https://a.cn)[最低价](https://b.cn)！\n"),
+    ];
     p.write("s.html", split_html);
     p.write("s.md", split_md);
     p.write("e.html", entity);
+    for (name, text) in links {
+        p.write(name, text);
+    }
+    p.check(&["--no-builtin", "--fix", "l1.html", "l2.md", "l3.md"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("fixed").not());
+    for (name, text) in links {
+        assert_eq!(String::from_utf8(p.read(name)).unwrap(), text, "{name}");
+    }
     p.check(&["--no-builtin", "--fix", "s.html", "s.md", "e.html"])
         .assert()
         .code(1)

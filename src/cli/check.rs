@@ -124,6 +124,8 @@ struct Job<'a> {
     baseline: Option<&'a Baseline>,
     fix: bool,
     diff: bool,
+    /// The report offers fixes (SARIF): each file's are planned and checked as --fix would.
+    offer_fixes: bool,
     /// With --write-baseline: the folder its paths are relative to.
     write_baseline: Option<PathBuf>,
 }
@@ -244,6 +246,7 @@ pub fn run(args: CheckArgs) -> i32 {
         baseline: baseline.as_ref(),
         fix: args.fix,
         diff: args.diff,
+        offer_fixes: args.format == OutputFormat::Sarif,
         write_baseline: args.write_baseline.as_deref().map(baseline::root),
     };
     let renderer = report::human::HumanRenderer::new(args.color.enabled());
@@ -759,6 +762,8 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
         );
     }
     let mut filtered = filter(job, settings, path, &linted);
+    // The file's bytes as they are now: rewritten by --fix, the fixed bytes.
+    let mut bytes_now: Option<Vec<u8>> = None;
     let mut fixed = 0;
     let mut diff = None;
     let mut fix_error = None;
@@ -801,6 +806,7 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
                     Err(not_written) => eprintln!("gzhlint: note: {shown}: {not_written}"),
                     Ok(()) => {
                         fixed = planned.len();
+                        bytes_now = Some(fixes.bytes);
                         // Report what remains in the rewritten file.
                         let source = crate::source::SourceText {
                             text: fixes.text,
@@ -826,13 +832,26 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
     let encoding = ArtifactEncoding {
         name: linted.source.encoding.name(),
         had_bom: linted.source.had_bom,
+        had_errors: linted.source.had_errors,
+    };
+    let fixes = if job.offer_fixes {
+        fix::offered(
+            job.rules,
+            bytes_now.as_deref().unwrap_or(&bytes),
+            &linted.source,
+            input.format,
+            linted.extracted.front_matter.as_ref(),
+            &filtered.diagnostics,
+        )
+    } else {
+        Vec::new()
     };
     Outcome::Checked(Box::new(Checked {
         file: FileResult {
             path: path.to_path_buf(),
             format: input.format,
             text: linted.source.text,
-            front_matter: linted.extracted.front_matter,
+            fixes,
             diagnostics: filtered.diagnostics,
             suppressed: filtered.suppressed,
         },

@@ -7,7 +7,6 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
-use std::ops::Range;
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
@@ -54,21 +53,22 @@ pub struct FileResult {
     /// The format the draft was read as (standard input without a name is Markdown).
     pub format: Format,
     pub text: String,
-    /// A Markdown draft's front matter, where fixes are written differently (see `fix::plan`).
-    pub front_matter: Option<Range<usize>>,
+    /// The fixes a report may offer, sorted by diagnostic (see `fix::offered`); only SARIF
+    /// offers them, and they are computed only for it.
+    pub fixes: Vec<crate::fix::Fix>,
     pub diagnostics: Vec<Diagnostic>,
     /// Findings hidden by inline suppressions, kept for auditing (JSON lists them).
     pub suppressed: Vec<Suppressed>,
 }
 
 impl FileResult {
-    /// A result for a draft read as its path's extension says, without front matter.
+    /// A result for a draft read as its path's extension says, offering no fixes.
     pub fn new(path: PathBuf, text: String, diagnostics: Vec<Diagnostic>) -> FileResult {
         FileResult {
             format: Format::from_path(&path),
             path,
             text,
-            front_matter: None,
+            fixes: Vec::new(),
             diagnostics,
             suppressed: Vec::new(),
         }

@@ -21,9 +21,9 @@
 //! A diagnostic whose text was split by markup (`全网<b>最低价</b>`) has one related location
 //! per source piece. A rule with `replace` gets the fix `fix::plan` makes: the replacement in
 //! the first piece, the others deleted, the markup between them left in place, written so that
-//! it reads as the replacement (entities in HTML, character references for Markdown syntax). A
-//! safe fix is offered exactly when `--fix` would write it; an unsafe one when `--fix` would
-//! write it if it were safe; neither where the draft would not read as written afterwards.
+//! it reads as the replacement (entities in HTML, character references for Markdown syntax).
+//! The fixes come with the file (`fix::offered`): a safe one exactly when `--fix` would write
+//! it, an unsafe one when `--fix` would write it were it safe, none where `--fix` refuses.
 
 use serde_json::{json, Map, Value};
 
@@ -42,17 +42,21 @@ pub struct ArtifactEncoding {
     pub name: &'static str,
     /// The file started with a byte-order mark.
     pub had_bom: bool,
+    /// Bytes invalid in the encoding were decoded as U+FFFD: offsets in the text are not
+    /// offsets in the file.
+    pub had_errors: bool,
 }
 
 impl ArtifactEncoding {
     pub const UTF8: ArtifactEncoding = ArtifactEncoding {
         name: "UTF-8",
         had_bom: false,
+        had_errors: false,
     };
 
     /// Byte offsets into the decoded text are byte offsets into the file.
     fn byte_exact(self) -> bool {
-        self.name == "UTF-8" && !self.had_bom
+        self.name == "UTF-8" && !self.had_bom && !self.had_errors
     }
 }
 
@@ -117,31 +121,13 @@ impl SarifStream {
         }
         let regions = Regions::new(&file.text, encoding.byte_exact());
         let artifact_location = json!({ "uri": uri, "index": index });
-        // The safe fixes are those `--fix` writes; the unsafe ones are checked the same way.
-        let mut fixes: Vec<Option<fix::Fix>> = vec![None; file.diagnostics.len()];
-        for safety in [FixSafety::Safe, FixSafety::Unsafe] {
-            let (planned, _) = fix::plan(
-                rules,
-                &file.text,
-                file.format,
-                file.front_matter.as_ref(),
-                &file.diagnostics,
-                safety,
-            );
-            for planned in planned {
-                let at = planned.diagnostic;
-                fixes[at] = Some(planned);
-            }
-        }
-        for (d, fix) in file.diagnostics.iter().zip(&fixes) {
-            let result = result(
-                rules,
-                d,
-                fix.as_ref(),
-                &file.text,
-                &regions,
-                &artifact_location,
-            );
+        for (index, d) in file.diagnostics.iter().enumerate() {
+            let fix = file
+                .fixes
+                .binary_search_by_key(&index, |f| f.diagnostic)
+                .ok()
+                .map(|at| &file.fixes[at]);
+            let result = result(rules, d, fix, &file.text, &regions, &artifact_location);
             emit_element(&mut self.results, &result, 8, emit);
         }
     }
