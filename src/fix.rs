@@ -49,8 +49,8 @@ pub struct Fix {
 /// `replace = "“优惠”<b>价</b>"` must not open an element or close an attribute); in Markdown,
 /// see [`markdown_text`]. A finding whose span, or else whose pieces, are not the matched text
 /// verbatim (an entity or a character reference inside) is refused: writing over it could not
-/// be checked. In front
-/// matter (`front_matter`, a Markdown draft's) a replacement with ASCII punctuation or a
+/// be checked; so is one whose pieces markup separates that cannot stay ([`gap_stays`]). In
+/// front matter (`front_matter`, a Markdown draft's) a replacement with ASCII punctuation or a
 /// control character (a line break, a tab) is refused: YAML would read it by the value's
 /// quoting, which the span does not show. [`keep_reading`] then refuses a fix that the markup
 /// around it would still read otherwise.
@@ -281,15 +281,14 @@ fn starts_line(text: &str, at: usize) -> bool {
 /// again, the fixed text gives the same blocks (scopes, headings, lists, quotations, tables,
 /// links) with the same text except each replacement. Escaping cannot see everything around a
 /// span — a replacement opening with punctuation ends the emphasis around it (`**“优惠”**`),
-/// removing words can turn the rest of a line into a list item, emptying a finding's later
-/// pieces can leave `****` behind. The fixes are checked together (one extraction, the usual
-/// case), and a group that fails is halved until the fixes that fail on their own are found (a
-/// few extractions each); if the kept ones then fail together (two deletions that empty a
-/// paragraph between them), they are added back one at a time, each kept only if all so far
-/// still read as written. Each check extracts the whole draft, so after [`CHECKS`] of them the
-/// fixes not yet shown to read as written are refused rather than checked (a draft where
-/// thousands of fixes fail would otherwise take seconds). Returns the kept fixes and how many
-/// were dropped.
+/// removing words can turn the rest of a line into a list item. The fixes are checked
+/// together (one extraction, the usual case), and a group that fails is halved until the fixes
+/// that fail on their own are found (a few extractions each); if the kept ones then fail
+/// together (two deletions that empty a paragraph between them), they are added back one at a
+/// time, each kept only if all so far still read as written. Each check extracts the whole
+/// draft, so after [`CHECKS`] of them the fixes not yet shown to read as written are refused
+/// rather than checked (a draft where thousands of fixes fail would otherwise take seconds).
+/// Returns the kept fixes and how many were dropped.
 fn keep_reading(text: &str, format: Format, fixes: Vec<Fix>) -> (Vec<Fix>, usize) {
     let total = fixes.len();
     if total == 0 {
