@@ -204,8 +204,8 @@ pub fn edits(fixes: &[Fix]) -> Vec<Edit> {
 
 /// `replacement` as it is written at byte `start` of `text` so that it reads as itself: markup
 /// characters as entities in HTML, Markdown syntax as character references (see
-/// [`markdown_text`]), plain text as it is. `--fix` writes this, and SARIF fixes offer it.
-pub fn written_replacement(replacement: &str, text: &str, format: Format, start: usize) -> String {
+/// [`markdown_text`]), plain text as it is. What a fix writes.
+fn written_replacement(replacement: &str, text: &str, format: Format, start: usize) -> String {
     match format {
         Format::Html => escape_markup_text(replacement),
         Format::Markdown => markdown_text(replacement, starts_line(text, start)),

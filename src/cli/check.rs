@@ -849,7 +849,6 @@ fn check_input(job: &Job, input: &Input, settings: &FileSettings) -> Outcome {
     Outcome::Checked(Box::new(Checked {
         file: FileResult {
             path: path.to_path_buf(),
-            format: input.format,
             text: linted.source.text,
             fixes,
             diagnostics: filtered.diagnostics,

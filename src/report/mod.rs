@@ -10,7 +10,6 @@ pub mod sarif;
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
-use crate::extract::Format;
 use crate::filter::suppress::Suppressed;
 use crate::rules::Severity;
 
@@ -50,8 +49,6 @@ fn array_end(count: usize, indent: usize) -> String {
 pub struct FileResult {
     /// As the user named it (relative paths stay relative).
     pub path: PathBuf,
-    /// The format the draft was read as (standard input without a name is Markdown).
-    pub format: Format,
     pub text: String,
     /// The fixes a report may offer, sorted by diagnostic (see `fix::offered`); only SARIF
     /// offers them, and they are computed only for it.
@@ -62,10 +59,9 @@ pub struct FileResult {
 }
 
 impl FileResult {
-    /// A result for a draft read as its path's extension says, offering no fixes.
+    /// A result offering no fixes.
     pub fn new(path: PathBuf, text: String, diagnostics: Vec<Diagnostic>) -> FileResult {
         FileResult {
-            format: Format::from_path(&path),
             path,
             text,
             fixes: Vec::new(),
