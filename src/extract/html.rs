@@ -86,9 +86,49 @@ pub(crate) fn extract_html_fragment(
         // A full page export carries navigation and buttons (关注, 分享…) outside the article:
         // when the article body #js_content exists, only it and the titles are the draft.
         if !content_root_seen || in_content_root || block.scopes.contains(Scope::Title) {
-            out.push(block);
+            out.push(read_marked_heading(block));
         }
     }
+}
+
+/// Glyphs WeChat editors (135editor, 秀米) put before a section heading they style as a short
+/// paragraph instead of an `<hN>` (▍画面与剧情, ▶ 三、怎么参与).
+const HEADING_MARKERS: &[char] = &[
+    '▍', '▌', '▎', '▏', '▐', '█', '■', '◆', '◇', '▶', '►', '▷', '●', '◉', '◎', '★', '☆', '♦', '❖',
+    '✦',
+];
+
+/// Longest such heading, in characters: a longer marked paragraph is a bullet of prose.
+const MARKED_HEADING_CHARS: usize = 30;
+
+/// Reads a short marked paragraph outside lists, tables and quotations as a heading of the
+/// lowest level: its frames then open a section (▍如何识别这类骗局) and the heading rules see it,
+/// as they would the same draft written in Markdown. A sentence end in it makes it prose.
+fn read_marked_heading(mut block: Block) -> Block {
+    let plain_paragraph = block.heading_level == 0
+        && block.list_depth == 0
+        && block.table.cell == 0
+        && block.scopes.contains(Scope::Body)
+        && [Scope::Title, Scope::Quote, Scope::Table, Scope::Alt]
+            .iter()
+            .all(|&scope| !block.scopes.contains(scope));
+    if !plain_paragraph {
+        return block;
+    }
+    let text = block
+        .text
+        .trim_matches(|c: char| c.is_whitespace() || crate::normalize::is_invisible(c));
+    let Some(rest) = text.strip_prefix(HEADING_MARKERS) else {
+        return block;
+    };
+    let heading = rest.trim_start().chars().count() >= 2
+        && text.chars().count() <= MARKED_HEADING_CHARS
+        && !text.contains(['。', '；', ';']);
+    if heading {
+        block.scopes = block.scopes.without(Scope::Body).with(Scope::Heading);
+        block.heading_level = 6;
+    }
+    block
 }
 
 /// Forwards to html5gum's default emitter and records, for every decoded string it emits, the
@@ -731,6 +771,35 @@ mod tests {
             .collect();
         let expected = [("规则：", 0), ("甲", 1), ("乙", 2), ("丙", 1), ("尾", 0)];
         assert_eq!(items, expected.map(|(t, depth)| (t.to_string(), depth)));
+    }
+
+    #[test]
+    fn a_short_marked_paragraph_is_a_heading_as_editors_style_one() {
+        let source = "<section><p><span>▍</span><span>如何识别这类骗局</span></p></section>\
+<p>◆ 三、怎么参与 ◆</p><p>▶ 一条很长的说明文字，写了整整一句话的内容，还没有结束，仍在继续往下说呢</p>\
+<p>● 下载就送，名额有限。</p><ul><li>▍列表里的</li></ul><blockquote>▍引文里的</blockquote><p>▍</p>";
+        let read: Vec<(String, u8, bool)> = extract_html(source)
+            .blocks
+            .into_iter()
+            .map(|b| (b.text, b.heading_level, b.scopes.contains(Scope::Heading)))
+            .collect();
+        let expected = [
+            ("▍如何识别这类骗局", 6, true),
+            ("◆ 三、怎么参与 ◆", 6, true),
+            (
+                "▶ 一条很长的说明文字，写了整整一句话的内容，还没有结束，仍在继续往下说呢",
+                0,
+                false,
+            ),
+            ("● 下载就送，名额有限。", 0, false),
+            ("▍列表里的", 0, false),
+            ("▍引文里的", 0, false),
+            ("▍", 0, false),
+        ];
+        assert_eq!(
+            read,
+            expected.map(|(t, level, heading)| (t.to_string(), level, heading))
+        );
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub struct Block {
     pub segments: Vec<Segment>,
     /// Ranges of `text` that are link text.
     pub links: Vec<Range<usize>>,
-    /// 1–6 for a heading block (its `#` count or `<hN>`), 0 otherwise.
+    /// 1–6 for a heading block (its `#` count or `<hN>`; 6 for an HTML paragraph styled as one,
+    /// ▍小标题), 0 otherwise.
     pub heading_level: u8,
     /// How deep in lists the block is: 0 outside lists, 1 in an item, 2 in an item of a list
     /// inside an item… (Markdown `-`/`1.`, HTML `<li>`).

@@ -639,6 +639,15 @@ phrases = ["保本保息"]
         assert_eq!(lines("# 理财踩雷记\n\n稳赚不赔。\n"), []);
         assert_eq!(lines("# 理财不踩雷\n\n稳赚不赔。\n"), [claim(3)]);
         assert_eq!(lines("## 理财不踩雷\n\n稳赚不赔。\n"), [claim(3)]);
+        // An editor's heading styled as a marked paragraph opens a section as `##` does.
+        let html = |source: &str| {
+            let extracted = crate::extract::extract(source, crate::extract::Format::Html);
+            crate::lint::lint_blocks(&rules, source, &extracted.blocks).len()
+        };
+        assert_eq!(
+            html("<p>▍一、常见骗局</p><p>老师带单，稳赚不赔。</p><p>▍二、正规理财</p><p>稳赚不赔。</p>"),
+            1
+        );
     }
 
     /// A paragraph ending with a colon frames the list items right after it, as a heading
