@@ -103,7 +103,8 @@ const MARKED_HEADING_CHARS: usize = 30;
 
 /// Reads a short marked paragraph outside lists, tables and quotations as a heading of the
 /// lowest level: its frames then open a section (▍如何识别这类骗局) and the heading rules see it,
-/// as they would the same draft written in Markdown. A sentence end in it makes it prose.
+/// as they would the same draft written in Markdown. A comma or a sentence end in it makes it
+/// prose (▍只有今晚！过了12点恢复原价，错过就没有了).
 fn read_marked_heading(mut block: Block) -> Block {
     let plain_paragraph = block.heading_level == 0
         && block.list_depth == 0
@@ -123,7 +124,7 @@ fn read_marked_heading(mut block: Block) -> Block {
     };
     let heading = rest.trim_start().chars().count() >= 2
         && text.chars().count() <= MARKED_HEADING_CHARS
-        && !text.contains(['。', '；', ';']);
+        && !text.contains(['。', '；', ';', '，', ',']);
     if heading {
         block.scopes = block.scopes.without(Scope::Body).with(Scope::Heading);
         block.heading_level = 6;
@@ -777,7 +778,7 @@ mod tests {
     fn a_short_marked_paragraph_is_a_heading_as_editors_style_one() {
         let source = "<section><p><span>▍</span><span>如何识别这类骗局</span></p></section>\
 <p>◆ 三、怎么参与 ◆</p><p>▶ 一条很长的说明文字，写了整整一句话的内容，还没有结束，仍在继续往下说呢</p>\
-<p>● 下载就送，名额有限。</p><ul><li>▍列表里的</li></ul><blockquote>▍引文里的</blockquote><p>▍</p>";
+<p>● 下载就送，名额有限</p><ul><li>▍列表里的</li></ul><blockquote>▍引文里的</blockquote><p>▍</p>";
         let read: Vec<(String, u8, bool)> = extract_html(source)
             .blocks
             .into_iter()
@@ -791,7 +792,7 @@ mod tests {
                 0,
                 false,
             ),
-            ("● 下载就送，名额有限。", 0, false),
+            ("● 下载就送，名额有限", 0, false),
             ("▍列表里的", 0, false),
             ("▍引文里的", 0, false),
             ("▍", 0, false),
