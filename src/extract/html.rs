@@ -101,6 +101,10 @@ const HEADING_MARKERS: &[char] = &[
 /// Longest such heading, in characters: a longer marked paragraph is a bullet of prose.
 const MARKED_HEADING_CHARS: usize = 30;
 
+/// The lowest level: a marked heading nests under any `<hN>` of the draft and closes no section
+/// one of them opened.
+const MARKED_HEADING_LEVEL: u8 = 6;
+
 /// Reads a short marked paragraph outside lists, tables and quotations as a heading of the
 /// lowest level: its frames then open a section (▍如何识别这类骗局) and the heading rules see it,
 /// as they would the same draft written in Markdown. A comma or a sentence end in it makes it
@@ -127,7 +131,7 @@ fn read_marked_heading(mut block: Block) -> Block {
         && !text.contains(['。', '；', ';', '，', ',']);
     if heading {
         block.scopes = block.scopes.without(Scope::Body).with(Scope::Heading);
-        block.heading_level = 6;
+        block.heading_level = MARKED_HEADING_LEVEL;
     }
     block
 }
