@@ -8,12 +8,14 @@
 //! - separators (spaces, `-*_·./|~`, emoji) removed when they stand next to a Chinese
 //!   character, so 全-网-最-低-价 and 加 V 信 match — Latin words and numbers keep theirs;
 //! - circled and parenthesised numerals → digits, and in the `digits` view Chinese numerals too;
-//! - circled, parenthesised and squared Latin letters, and the Roman numerals Ⅴ Ⅹ, → letters.
+//! - circled, parenthesised and squared Latin letters, and the Roman numerals Ⅴ Ⅹ, → letters;
+//! - a pinyin syllable written for a character next to Chinese text (代shua, 下zhu) → that character.
 //!
 //! The map is a list of runs, not a table per byte: a run of copied text maps linearly, a
 //! replaced character or phrase maps as a whole.
 
 mod numerals;
+mod pinyin;
 
 use std::ops::Range;
 
@@ -242,12 +244,35 @@ fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
 
 /// Normalizes `text` for matching in `view`.
 pub fn normalize(text: &str, view: View) -> Normalized {
-    let plain = normalize_plain(text);
+    let plain = with_pinyin(normalize_plain(text));
     if view.digits {
         with_digits(&plain)
     } else {
         plain
     }
+}
+
+/// Reads the pinyin syllables of plain-view text as the characters they stand for; the map is
+/// composed with the plain view's. Most text has none, and is returned as it is.
+fn with_pinyin(plain: Normalized) -> Normalized {
+    let syllables = pinyin::syllables(&plain.text);
+    if syllables.is_empty() {
+        return plain;
+    }
+    let text = plain.text.as_str();
+    let mut read = Normalized {
+        text: String::with_capacity(text.len()),
+        runs: Vec::new(),
+        separator_gaps: Vec::new(),
+    };
+    let mut at = 0;
+    for (range, character) in syllables {
+        read.push_exact(&text[at..range.start], at);
+        read.push_replaced(character, range.clone());
+        at = range.end;
+    }
+    read.push_exact(&text[at..], at);
+    read.compose(&plain)
 }
 
 /// Whether [`with_digits`] can change `text` (normalized in the plain view): it rewrites only

@@ -196,3 +196,33 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn pinyin_written_for_a_character() {
+    assert_eq!(norm("代shua两百个点赞"), "代刷两百个点赞");
+    assert_eq!(norm("去平台下ZHU，真人fen丝"), "去平台下注,真人粉丝");
+    assert_eq!(norm("想看无ma原片"), "想看无码原片");
+    assert_eq!(norm("代-shua好评"), "代刷好评");
+    assert_eq!(
+        behind("帮你代ＳＨＵＡ好评", View::default(), "刷"),
+        "ＳＨＵＡ"
+    );
+    assert_eq!(behind("代-shua好评", View::default(), "代刷"), "代-shua");
+    // A syllable that is part of an account id, a word or a number, or has no Chinese beside
+    // it, stays as it is; so do the syllables the packs spell out themselves.
+    assert_eq!(norm("加vx：fen2024"), "加vx:fen2024");
+    assert_eq!(norm("微信号vx_zan"), "微信号vx_zan");
+    assert_eq!(norm("加他威信 ma-banshi77"), "加他威信ma-banshi77");
+    assert_eq!(norm("shua and zhu"), "shua and zhu");
+    assert_eq!(norm("Linux补丁"), "linux补丁");
+    assert_eq!(norm("加我wei信"), "加我wei信");
+    // In the digits view, on top of the plain one.
+    assert_eq!(
+        normalize("三百个fen丝", View { digits: true }).text,
+        "300个粉丝"
+    );
+    assert_eq!(
+        behind("三百个fen丝", View { digits: true }, "300个粉"),
+        "三百个fen"
+    );
+}
