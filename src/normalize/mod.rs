@@ -48,6 +48,15 @@ pub struct Normalized {
 }
 
 impl Normalized {
+    /// Empty text with room for `capacity` bytes, its map to be built by the `push_*` methods.
+    fn with_capacity(capacity: usize) -> Normalized {
+        Normalized {
+            text: String::with_capacity(capacity),
+            runs: Vec::new(),
+            separator_gaps: Vec::new(),
+        }
+    }
+
     fn run_at(&self, normalized: usize) -> usize {
         self.runs
             .partition_point(|r| (r.normalized + r.normalized_len) as usize <= normalized)
@@ -260,11 +269,7 @@ fn with_pinyin(plain: Normalized) -> Normalized {
         return plain;
     }
     let text = plain.text.as_str();
-    let mut read = Normalized {
-        text: String::with_capacity(text.len()),
-        runs: Vec::new(),
-        separator_gaps: Vec::new(),
-    };
+    let mut read = Normalized::with_capacity(text.len());
     let mut at = 0;
     for (range, character) in syllables {
         read.push_exact(&text[at..range.start], at);
@@ -286,11 +291,7 @@ pub fn has_numerals(text: &str) -> bool {
 /// normalized once.
 pub fn with_digits(plain: &Normalized) -> Normalized {
     let text = plain.text.as_str();
-    let mut digits = Normalized {
-        text: String::with_capacity(text.len()),
-        runs: Vec::new(),
-        separator_gaps: Vec::new(),
-    };
+    let mut digits = Normalized::with_capacity(text.len());
     let mut at = 0;
     while let Some(offset) = text[at..].find(numerals::is_numeral) {
         let start = at + offset;
@@ -397,11 +398,7 @@ fn everyday_simplified(c: char) -> char {
 
 /// The plain view: everything but numerals.
 fn normalize_plain(text: &str) -> Normalized {
-    let mut out = Normalized {
-        text: String::with_capacity(text.len()),
-        runs: Vec::new(),
-        separator_gaps: Vec::new(),
-    };
+    let mut out = Normalized::with_capacity(text.len());
     let converter = &*zhconv::converters::ZH_TO_HANS_CONVERTER;
     let mut replacements = converter
         .search(text)
