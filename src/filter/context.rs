@@ -23,14 +23,19 @@ struct Sentences {
 }
 
 impl Sentences {
+    /// A line break right after a colon does not end the sentence: a label and its value on
+    /// the next line (收款卡：<br>6217…) are read together.
     fn new(text: &str) -> Sentences {
-        Sentences {
-            ends: text
-                .char_indices()
-                .filter(|(_, c)| is_sentence_end(*c))
-                .map(|(i, c)| i + c.len_utf8())
-                .collect(),
-        }
+        let mut previous = None;
+        let ends = text
+            .char_indices()
+            .filter_map(|(i, c)| {
+                let ends_here = is_sentence_end(c) && !(c == '\n' && previous == Some(':'));
+                previous = Some(c);
+                ends_here.then(|| i + c.len_utf8())
+            })
+            .collect();
+        Sentences { ends }
     }
 
     /// The range of the sentence holding `range` (a match never spans a sentence end here,
@@ -507,6 +512,26 @@ unless_after = ["报警"]
             1,
             "a frame in another sentence"
         );
+    }
+
+    /// A line break after a colon keeps a label and its value in one sentence, for required
+    /// terms and frames alike; any other line break ends the sentence (hard breaks here: a
+    /// Markdown soft break joins the lines).
+    #[test]
+    fn a_label_and_its_value_on_the_next_line_are_one_sentence() {
+        let rules = crate::rules::test_support::rule_set(
+            r#"[[rule]]
+id = "privacy.card"
+category = "privacy"
+severity = "warning"
+patterns = ['[0-9]{16}']
+requires = ["卡号"]
+unless = ["例如"]
+"#,
+        );
+        assert_eq!(findings(&rules, "卡号：\\\n6222021001123456").len(), 1);
+        assert!(findings(&rules, "卡号\\\n6222021001123456").is_empty());
+        assert!(findings(&rules, "卡号例如：\\\n6222021001123456").is_empty());
     }
 
     /// A `not_frames` phrase voids only the frame occurrence it covers: 不是吹 vouches for the
