@@ -227,8 +227,8 @@ fn is_wide(c: char) -> bool {
     !c.is_ascii() && !is_separator(c)
 }
 
-/// Width and case folding of one character, plus ➕, circled numerals, enclosed letters and
-/// the Roman numerals that stand for v and x;
+/// Width and case folding of one character, plus ➕, circled numerals, enclosed letters, the
+/// Roman numerals that stand for v and x, and the thumbs-up written for 赞 (集满38个👍);
 /// `None` when the character stays as it is.
 fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
     let folded = match c {
@@ -238,6 +238,7 @@ fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
         }
         '\u{3000}' => ' ',
         '➕' => '+',
+        '👍' => '赞',
         'A'..='Z' => c.to_ascii_lowercase(),
         // Roman numerals five and ten written for the letters of vx (ⅤⅩ, ⅴⅹ); the others are
         // left alone: Ⅱ型, 第Ⅲ期 are numbers.

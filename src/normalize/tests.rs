@@ -20,6 +20,8 @@ fn width_and_case() {
     assert_eq!(norm("ＮＯ．１品牌"), "no.1品牌");
     assert_eq!(norm("Vx号"), "vx号");
     assert_eq!(behind("加ＶＸ领取", View::default(), "vx"), "ＶＸ");
+    assert_eq!(norm("集满38个👍领课"), "集满38个赞领课");
+    assert_eq!(behind("集满38个👍领课", View::default(), "个赞"), "个👍");
 }
 
 #[test]
