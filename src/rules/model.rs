@@ -68,6 +68,9 @@ pub struct SentenceModel {
     weights: Cow<'static, [u8]>,
     /// Bytes per bucket's row.
     stride: usize,
+    /// What a bucket counted `n` times in a sentence adds, times its weights: 1 + ln n, by `n`
+    /// (computed once, not for every bucket of every sentence).
+    count_values: [f32; 256],
 }
 
 /// Heads whose weights are added at once.
@@ -138,12 +141,20 @@ impl SentenceModel {
             }
             Cow::Owned(padded)
         };
+        let count_values = std::array::from_fn(|count| {
+            if count <= 1 {
+                1.0
+            } else {
+                1.0 + (count as f32).ln()
+            }
+        });
         Ok(SentenceModel {
             bits,
             longest,
             heads,
             weights,
             stride,
+            count_values,
         })
     }
 
@@ -200,6 +211,8 @@ impl SentenceModel {
             scores,
         } = scratch;
         counts.resize(1 << self.bits, 0);
+        // A slice, whose bounds stay in registers while `touched` grows.
+        let counts = counts.as_mut_slice();
         let mask = (1u32 << self.bits) - 1;
         let bytes = sentence.as_bytes();
         // From each character, its 1- to `longest`-grams: each n-gram's hash continues its
@@ -210,45 +223,46 @@ impl SentenceModel {
             let mut end = first;
             let mut next_first = bytes.len();
             for gram in 0..self.longest {
-                let Some(&lead) = bytes.get(end) else {
+                if end == bytes.len() {
                     break;
-                };
-                let width = utf8_width(lead);
-                hash = bytes[end..end + width]
-                    .iter()
-                    .fold(hash, |hash, &b| (hash ^ b as u32).wrapping_mul(FNV_PRIME));
+                }
+                let width;
+                (hash, width) = fnv1a_next_char(hash, &bytes[end..]);
                 end += width;
                 if gram == 0 {
                     next_first = end;
                 }
-                let bucket = (hash & mask) as usize;
-                if counts[bucket] == 0 {
-                    touched.push(bucket as u32);
+                let bucket = hash & mask;
+                let count = &mut counts[bucket as usize];
+                if *count == 0 {
+                    touched.push(bucket);
                 }
-                counts[bucket] = counts[bucket].saturating_add(1);
+                *count = count.saturating_add(1);
             }
             first = next_first;
         }
         scores.clear();
         scores.resize(self.stride, 0.0);
-        let mut norm = 0.0f32;
-        for &bucket in touched.iter() {
-            let count = std::mem::take(&mut counts[bucket as usize]);
-            let value = if count == 1 {
-                1.0
-            } else {
-                1.0 + (count as f32).ln()
-            };
-            norm += value * value;
-            let row = &self.weights[bucket as usize * self.stride..][..self.stride];
-            for (sums, weights) in scores
-                .chunks_exact_mut(HEAD_LANES)
-                .zip(row.chunks_exact(HEAD_LANES))
-            {
-                for (sum, &w) in sums.iter_mut().zip(weights) {
+        // Rows and sums in whole lanes of fixed width, each lane's sums kept in a local
+        // accumulator over the sentence's buckets: the compiler adds them as one vector.
+        let (lanes, _) = scores.as_chunks_mut::<HEAD_LANES>();
+        let (rows, _) = self.weights.as_chunks::<HEAD_LANES>();
+        let lanes_per_row = lanes.len();
+        for (lane, sums) in lanes.iter_mut().enumerate() {
+            let mut acc = [0.0f32; HEAD_LANES];
+            for &bucket in touched.iter() {
+                let value = self.count_values[counts[bucket as usize] as usize];
+                let weights = rows[bucket as usize * lanes_per_row + lane];
+                for (sum, w) in acc.iter_mut().zip(weights) {
                     *sum += value * w as i8 as f32;
                 }
             }
+            *sums = acc;
+        }
+        let mut norm = 0.0f32;
+        for &bucket in touched.iter() {
+            let value = self.count_values[std::mem::take(&mut counts[bucket as usize]) as usize];
+            norm += value * value;
         }
         touched.clear();
         let norm = norm.sqrt().max(f32::MIN_POSITIVE);
@@ -307,13 +321,23 @@ fn is_han(c: char) -> bool {
 const FNV_OFFSET: u32 = 0x811c_9dc5;
 const FNV_PRIME: u32 = 0x0100_0193;
 
-/// The length of the UTF-8 character that starts with `lead`.
-fn utf8_width(lead: u8) -> usize {
-    match lead {
-        0x00..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
+/// FNV-1a continued over the character that starts `text` (not empty, UTF-8), and that
+/// character's length; unrolled for the usual one to three bytes.
+fn fnv1a_next_char(hash: u32, text: &[u8]) -> (u32, usize) {
+    let step = |hash: u32, byte: u8| (hash ^ byte as u32).wrapping_mul(FNV_PRIME);
+    match *text {
+        [a @ 0x00..=0x7F, ..] => (step(hash, a), 1),
+        [a @ 0xE0..=0xEF, b, c, ..] => (step(step(step(hash, a), b), c), 3),
+        [a @ 0xC0..=0xDF, b, ..] => (step(step(hash, a), b), 2),
+        _ => {
+            let width = text.len().min(4);
+            (
+                text[..width]
+                    .iter()
+                    .fold(hash, |hash, &byte| step(hash, byte)),
+                width,
+            )
+        }
     }
 }
 
@@ -354,6 +378,19 @@ mod tests {
         // Reference values of 32-bit FNV-1a.
         assert_eq!(fnv1a(b""), 0x811c_9dc5);
         assert_eq!(fnv1a(b"a"), 0xe40c_292c);
+    }
+
+    #[test]
+    fn a_hash_continued_by_characters_is_that_of_their_bytes() {
+        let text = "a转é😀发";
+        let (mut hash, mut at) = (FNV_OFFSET, 0);
+        while at < text.len() {
+            let width;
+            (hash, width) = fnv1a_next_char(hash, &text.as_bytes()[at..]);
+            at += width;
+            assert!(text.is_char_boundary(at));
+        }
+        assert_eq!(hash, fnv1a(text.as_bytes()));
     }
 
     #[test]
