@@ -228,7 +228,8 @@ fn is_wide(c: char) -> bool {
 }
 
 /// Width and case folding of one character, plus ➕, circled numerals, enclosed letters, the
-/// Roman numerals that stand for v and x, and the thumbs-up written for 赞 (集满38个👍);
+/// Roman numerals that stand for v and x, the thumbs-up written for 赞 (集满38个👍), and 蕞,
+/// a rare character drafts write for 最 (全网蕞低);
 /// `None` when the character stays as it is.
 fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
     let folded = match c {
@@ -239,6 +240,7 @@ fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
         '\u{3000}' => ' ',
         '➕' => '+',
         '👍' => '赞',
+        '蕞' => '最',
         'A'..='Z' => c.to_ascii_lowercase(),
         // Roman numerals five and ten written for the letters of vx (ⅤⅩ, ⅴⅹ); the others are
         // left alone: Ⅱ型, 第Ⅲ期 are numbers.
@@ -491,8 +493,9 @@ fn kept_as_is(text: &str) -> usize {
             if c.is_ascii() {
                 c.is_ascii_uppercase() || is_separator(c)
             } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-                // Chinese characters, the bulk of the text: only 丶 is a separator.
-                c == '丶'
+                // Chinese characters, the bulk of the text: only 丶 is a separator, and 蕞 is
+                // read as 最.
+                c == '丶' || c == '蕞'
             } else {
                 is_invisible(c)
                     || is_emoji(c)

@@ -22,6 +22,7 @@ fn width_and_case() {
     assert_eq!(behind("加ＶＸ领取", View::default(), "vx"), "ＶＸ");
     assert_eq!(norm("集满38个👍领课"), "集满38个赞领课");
     assert_eq!(behind("集满38个👍领课", View::default(), "个赞"), "个👍");
+    assert_eq!(norm("全网蕞低"), "全网最低");
 }
 
 #[test]
