@@ -1,10 +1,12 @@
 //! Numeral styles: circled and parenthesised numerals, and Chinese numerals as digits.
 
-/// ① ⑴ ⒈ ❶ ➀ ➊ → their number, as text.
+/// ① ⑴ ⒈ ❶ ➀ ➊ ⓫ ㉑ ㊱ → their number, as text (up to 50: 集满㊳个赞).
 pub fn circled(c: char) -> Option<&'static str> {
-    const NUMBERS: [&str; 21] = [
+    const NUMBERS: [&str; 51] = [
         "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16",
-        "17", "18", "19", "20",
+        "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31",
+        "32", "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "43", "44", "45", "46",
+        "47", "48", "49", "50",
     ];
     let n = match c {
         '①'..='⑳' => c as u32 - '①' as u32 + 1,
@@ -13,6 +15,9 @@ pub fn circled(c: char) -> Option<&'static str> {
         '❶'..='❿' => c as u32 - '❶' as u32 + 1,
         '➀'..='➉' => c as u32 - '➀' as u32 + 1,
         '➊'..='➓' => c as u32 - '➊' as u32 + 1,
+        '⓫'..='⓴' => c as u32 - '⓫' as u32 + 11,
+        '㉑'..='㉟' => c as u32 - '㉑' as u32 + 21,
+        '㊱'..='㊿' => c as u32 - '㊱' as u32 + 36,
         '⓪' | '⓿' => 0,
         _ => return None,
     };

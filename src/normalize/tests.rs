@@ -89,6 +89,7 @@ fn numerals() {
         "other Roman numerals stay"
     );
     assert_eq!(norm("⑴❶"), "11");
+    assert_eq!(norm("集满㊳个赞，⓬号，㉑天"), "集满38个赞,12号,21天");
     let digits = View { digits: true };
     assert_eq!(normalize("壹叁捌", digits).text, "138");
     assert_eq!(normalize("集齐十八个赞", digits).text, "集齐18个赞");
