@@ -214,6 +214,10 @@ pub struct Pattern {
     pub also: Vec<RequiredSet>,
     /// Every match begins with one of the pattern's anchors ([`Anchors::starts_match`]).
     pub starts_at_anchor: bool,
+    /// Literal sets every match has one of, checked in the text to be searched until the
+    /// pattern is compiled: most patterns a draft's anchors call for never match, and
+    /// compiling them was most of a small run's time (BENCHMARKS.md).
+    gate: LiteralGate,
     #[serde(skip)]
     regex: OnceLock<Regex>,
     /// The one search cache of [`Self::regex`] for every thread, made at its first search:
@@ -223,6 +227,115 @@ pub struct Pattern {
     cache: OnceLock<Box<SharedCache<regex_automata::meta::Cache>>>,
     #[serde(skip)]
     forward: OnceLock<Option<Box<ForwardDfa>>>,
+}
+
+/// Literal sets of which a text must hold one literal each ([`Pattern::gate`]).
+#[derive(Default, Serialize, Deserialize)]
+pub struct LiteralGate(Box<[GateSet]>);
+
+/// One set of a [`LiteralGate`]: its literals sorted and concatenated (thousands of small
+/// strings made loading the built-in set twice as slow), with a Bloom filter of their first
+/// characters, so that a text is read once and only a character that starts some literal is
+/// looked up.
+#[derive(Serialize, Deserialize)]
+struct GateSet {
+    literals: Box<str>,
+    ends: Box<[u32]>,
+    first_characters: LiteralBloom,
+}
+
+impl LiteralGate {
+    pub fn new<'a>(sets: impl IntoIterator<Item = &'a Vec<String>>) -> LiteralGate {
+        LiteralGate(
+            sets.into_iter()
+                .filter_map(|set| GateSet::new(set))
+                .collect(),
+        )
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `text` holds a literal of every set.
+    fn open_in(&self, text: &[u8]) -> bool {
+        self.0.iter().all(|set| set.occurs_in(text))
+    }
+}
+
+impl GateSet {
+    /// `None` for an empty set or one holding the empty literal, which every text holds.
+    fn new(set: &[String]) -> Option<GateSet> {
+        let mut sorted: Vec<&str> = set.iter().map(String::as_str).collect();
+        if sorted.is_empty() || sorted.contains(&"") {
+            return None;
+        }
+        sorted.sort_unstable();
+        let mut first_characters = LiteralBloom::default();
+        let mut ends = Vec::with_capacity(sorted.len());
+        let mut literals = String::new();
+        for literal in sorted {
+            first_characters.insert(first_character_key(literal.as_bytes()));
+            literals.push_str(literal);
+            ends.push(literals.len() as u32);
+        }
+        Some(GateSet {
+            literals: literals.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+            first_characters,
+        })
+    }
+
+    fn literal(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.literals.as_bytes()[start..self.ends[i] as usize]
+    }
+
+    fn occurs_in(&self, text: &[u8]) -> bool {
+        (0..text.len()).any(|at| {
+            let rest = &text[at..];
+            // A UTF-8 continuation byte starts no literal.
+            if rest[0] & 0xC0 == 0x80
+                || !self.first_characters.may_contain(first_character_key(rest))
+            {
+                return false;
+            }
+            let first = &rest[..utf8_width(rest[0]).min(rest.len())];
+            // The first literal not below `first`: those starting with it follow.
+            let (mut from, mut to) = (0, self.ends.len());
+            while from < to {
+                let middle = (from + to) / 2;
+                if self.literal(middle) < first {
+                    from = middle + 1;
+                } else {
+                    to = middle;
+                }
+            }
+            (from..self.ends.len())
+                .map(|i| self.literal(i))
+                .take_while(|literal| literal.starts_with(first))
+                .any(|literal| rest.starts_with(literal))
+        })
+    }
+}
+
+/// The bytes of a UTF-8 character starting with `lead`.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
+/// A hash of the character `bytes` starts with, for [`GateSet::first_characters`].
+fn first_character_key(bytes: &[u8]) -> u32 {
+    let width = utf8_width(bytes[0]).min(bytes.len());
+    let packed = bytes[..width]
+        .iter()
+        .fold(0u32, |key, &byte| key << 8 | u32::from(byte));
+    packed.wrapping_mul(0x9E37_79B1) >> 16
 }
 
 /// A further required set of literal ids, with a Bloom filter of them: a block tests the whole
@@ -251,7 +364,7 @@ impl From<RequiredSet> for Box<[u32]> {
 }
 
 /// A Bloom filter of literal ids (one bit per id modulo its size): no false negatives.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiteralBloom([u64; BLOOM_WORDS]);
 
 const BLOOM_WORDS: usize = 16;
@@ -344,11 +457,13 @@ impl Pattern {
         max_len: Option<usize>,
         also: Vec<RequiredSet>,
         starts_at_anchor: bool,
+        gate: LiteralGate,
         regex: Option<Regex>,
     ) -> Pattern {
         Pattern {
             has_hit_group: has_hit_group(&source),
             also,
+            gate,
             starts_at_anchor,
             source,
             rule,
@@ -362,6 +477,9 @@ impl Pattern {
     /// The end of the match that starts at `range.start`, searching no further than
     /// `range.end`, if there is one.
     pub fn match_from(&self, text: &str, range: Range<usize>) -> Option<usize> {
+        if !self.may_match_in(&text.as_bytes()[range.clone()]) {
+            return None;
+        }
         let input = Input::new(text).range(range).anchored(Anchored::Yes);
         let forward = self
             .forward
@@ -378,6 +496,15 @@ impl Pattern {
         }
         self.with_regex(|regex, cache| regex.search_with(cache, &input))
             .map(|m| m.end())
+    }
+
+    /// Whether a match may lie in `searched`: once the pattern is compiled a search answers
+    /// as fast as the gate would.
+    fn may_match_in(&self, searched: &[u8]) -> bool {
+        self.gate.is_empty()
+            || self.forward.get().is_some()
+            || self.regex.get().is_some()
+            || self.gate.open_in(searched)
     }
 
     fn regex(&self) -> &Regex {
@@ -401,6 +528,9 @@ impl Pattern {
 
     /// The non-overlapping matches in `input`, in order, as [`Regex::find_iter`] gives them.
     pub fn find_all(&self, input: Input<'_>) -> Vec<Range<usize>> {
+        if !self.may_match_in(&input.haystack()[input.get_range()]) {
+            return Vec::new();
+        }
         self.with_regex(|regex, cache| {
             let mut searcher = regex_automata::util::iter::Searcher::new(input);
             std::iter::from_fn(|| {
@@ -564,7 +694,19 @@ impl RuleSet {
                 allow_patterns: m
                     .allow_patterns
                     .iter()
-                    .map(|source| Pattern::new(source.clone(), 0, None, Vec::new(), false, None))
+                    .map(|(source, anchors)| {
+                        // Every required set gates an allow pattern: it has no anchors.
+                        let gate = anchors
+                            .as_ref()
+                            .map_or_else(LiteralGate::default, |anchors| {
+                                LiteralGate::new(
+                                    std::iter::once(&anchors.literals)
+                                        .chain(&anchors.also)
+                                        .chain(&anchors.gate),
+                                )
+                            });
+                        Pattern::new(source.clone(), 0, None, Vec::new(), false, gate, None)
+                    })
                     .collect(),
                 whole_sentence: m.model.is_some(),
             }
@@ -631,7 +773,7 @@ fn compile_view(
             .zip(&m.pattern_regexes)
         {
             let pattern = patterns.len() as u32;
-            let (max_len, also, starts_at_anchor) = match anchors {
+            let (max_len, also, starts_at_anchor, gate) = match anchors {
                 Some(anchors) => {
                     for anchor in &anchors.literals {
                         index.add_use(anchor.clone(), Use::Anchor { pattern });
@@ -648,11 +790,12 @@ fn compile_view(
                             )
                         })
                         .collect();
-                    (anchors.max_len, also, anchors.starts_match)
+                    let gate = LiteralGate::new(&anchors.gate);
+                    (anchors.max_len, also, anchors.starts_match, gate)
                 }
                 None => {
                     unanchored.push(pattern);
-                    (None, Vec::new(), false)
+                    (None, Vec::new(), false, LiteralGate::default())
                 }
             };
             patterns.push(Pattern::new(
@@ -661,6 +804,7 @@ fn compile_view(
                 max_len,
                 also,
                 starts_at_anchor,
+                gate,
                 Some(regex.clone()),
             ));
         }
@@ -836,6 +980,9 @@ pub struct Anchors {
     /// Further literal sets every match also has one of (other required parts, a Chinese
     /// character or longer): a start or window lacking any of them is not searched.
     pub also: Vec<Vec<String>>,
+    /// Required sets too large for `also` (term lists): checked in the text to be searched
+    /// while the pattern is not compiled yet ([`Pattern::gate`]).
+    pub gate: Vec<Vec<String>>,
 }
 
 /// Most further required sets kept per pattern ([`Anchors::also`]), and most literals in one:
@@ -877,20 +1024,24 @@ pub(crate) fn anchors_of(hir: &regex_syntax::hir::Hir) -> Option<Anchors> {
         }
         _ => (sets.swap_remove(best), false),
     };
-    sets.retain(|set| {
-        set.shortest_bytes >= ALSO_MIN_BYTES
-            && set.literals.len() <= MAX_ALSO_LITERALS
-            && set.literals != best.literals
-    });
+    sets.retain(|set| set.shortest_bytes >= ALSO_MIN_BYTES && set.literals != best.literals);
     sets.sort_by(|a, b| a.literals.cmp(&b.literals));
     sets.dedup_by(|a, b| a.literals == b.literals);
-    sets.sort_by_key(|set| std::cmp::Reverse(set.rank()));
-    sets.truncate(MAX_ALSO);
+    let (also, gate): (Vec<LiteralSet>, Vec<LiteralSet>) = sets
+        .into_iter()
+        .partition(|set| set.literals.len() <= MAX_ALSO_LITERALS);
+    let mut also = also;
+    also.sort_by_key(|set| std::cmp::Reverse(set.rank()));
+    also.truncate(MAX_ALSO);
+    let mut gate = gate;
+    gate.sort_by_key(|set| set.literals.len());
+    gate.truncate(MAX_ALSO);
     Some(Anchors {
         literals: best.literals,
         starts_match,
         max_len: hir.properties().maximum_len(),
-        also: sets.into_iter().map(|set| set.literals).collect(),
+        also: also.into_iter().map(|set| set.literals).collect(),
+        gate: gate.into_iter().map(|set| set.literals).collect(),
     })
 }
 
@@ -1088,7 +1239,17 @@ mod tests {
         let text = "转发给好友领红包，aa b 薇信：12345 abc 转发就送红包";
         let patterns: Vec<Pattern> = sources
             .iter()
-            .map(|source| Pattern::new(source.to_string(), 0, None, Vec::new(), false, None))
+            .map(|source| {
+                Pattern::new(
+                    source.to_string(),
+                    0,
+                    None,
+                    Vec::new(),
+                    false,
+                    LiteralGate::default(),
+                    None,
+                )
+            })
             .collect();
         std::thread::scope(|scope| {
             for _ in 0..4 {
@@ -1106,6 +1267,65 @@ mod tests {
                 });
             }
         });
+    }
+
+    /// A term list too long for the shared automaton gates the pattern instead: a text
+    /// without one of its terms is not searched, and the pattern is not compiled for it.
+    #[test]
+    fn a_large_required_set_gates_a_pattern_until_it_compiles() {
+        let terms: Vec<String> = "甲乙丙丁戊己庚辛壬癸"
+            .chars()
+            .flat_map(|a| "子丑寅卯".chars().map(move |b| format!("{a}{b}")))
+            .collect();
+        assert!(terms.len() > MAX_ALSO_LITERALS);
+        let source = format!("(?:转发|分享)[^。]{{0,10}}(?:{})", terms.join("|"));
+        let anchors = anchors(&source).unwrap();
+        assert!(anchors.starts_match);
+        assert!(anchors.also.is_empty());
+        let mut sorted = terms.clone();
+        sorted.sort();
+        assert_eq!(anchors.gate, [sorted]);
+        let pattern = Pattern::new(
+            source,
+            0,
+            anchors.max_len,
+            Vec::new(),
+            true,
+            LiteralGate::new(&anchors.gate),
+            None,
+        );
+        let text = "转发给朋友，分享给家人";
+        assert_eq!(pattern.match_from(text, 0..text.len()), None);
+        assert!(pattern.forward.get().is_none() && pattern.regex.get().is_none());
+        let text = "转发给朋友庚寅。";
+        assert_eq!(
+            pattern.match_from(text, 0..text.len()),
+            Some("转发给朋友庚寅".len())
+        );
+        assert!(pattern.forward.get().is_some());
+    }
+
+    #[test]
+    fn a_gate_opens_on_a_literal_of_every_set_anywhere_in_the_text() {
+        let set = |literals: &[&str]| literals.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+        let money = set(&["红包", "红利", "现金", "a1"]);
+        let share = set(&["转发", "分享"]);
+        let gate = LiteralGate::new([&money]);
+        for (text, open) in [
+            ("领取红利", true),
+            ("红色的现金", true),
+            ("最后是现金", true),
+            ("xa1", true),
+            ("红色", false),
+            ("现", false),
+            ("", false),
+        ] {
+            assert_eq!(gate.open_in(text.as_bytes()), open, "{text}");
+        }
+        let both = LiteralGate::new([&money, &share]);
+        assert!(both.open_in("转发领红包".as_bytes()));
+        assert!(!both.open_in("领红包".as_bytes()));
+        assert!(LiteralGate::new([&set(&["红包", ""])]).is_empty());
     }
 
     /// A search that panics while holding a shared cache leaves it usable afterwards.

@@ -142,8 +142,9 @@ pub struct RuleMatch {
     pub voids_section_frames: bool,
     /// A phrase that covers the match cancels it.
     pub allow: Vec<String>,
-    /// A regex match that covers the match cancels it (for allow lists too large to expand).
-    pub allow_patterns: Vec<String>,
+    /// A regex match that covers the match cancels it (for allow lists too large to expand),
+    /// with its anchors.
+    pub allow_patterns: Vec<(String, Option<super::compile::Anchors>)>,
     pub validator: Option<Validator>,
     /// Whether separators inside a match are tolerated.
     pub separators: bool,
@@ -329,9 +330,8 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
             regex_automata::meta::Regex,
         );
         // Parsing and anchor extraction dominate loading: spread them over the threads.
-        // Allow patterns only run on candidates, so they need no anchors.
         let compile_patterns = |list: &[Spanned<String>],
-                                with_anchors: bool|
+                                allow: bool|
          -> Result<Vec<Checked>, PackError> {
             list.par_iter()
                 .map(|pattern| {
@@ -344,7 +344,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                         .build()
                         .parse(&expanded)
                     {
-                        Ok(hir) if with_anchors && super::compile::may_end_inside_number(&hir) => {
+                        Ok(hir) if !allow && super::compile::may_end_inside_number(&hir) => {
                             Err(error(
                                 Some(pattern.span()),
                                 "pattern can end its match on one digit, inside a longer number: \
@@ -354,9 +354,7 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
                             ))
                         }
                         Ok(hir) => {
-                            let anchors = with_anchors
-                                .then(|| super::compile::anchors_of(&hir))
-                                .flatten();
+                            let anchors = super::compile::anchors_of(&hir);
                             let regex = super::compile::build_regex(&expanded).map_err(|e| {
                                 error(
                                     Some(pattern.span()),
@@ -388,14 +386,14 @@ pub fn load_pack(source: &PackSource) -> Result<LoadedPack, PackError> {
         let mut patterns = Vec::new();
         let mut pattern_anchors = Vec::new();
         let mut pattern_regexes = Vec::new();
-        for (source, anchors, regex) in compile_patterns(&raw_rule.patterns, true)? {
+        for (source, anchors, regex) in compile_patterns(&raw_rule.patterns, false)? {
             patterns.push(source);
             pattern_anchors.push(anchors);
             pattern_regexes.push(regex);
         }
-        let allow_patterns = compile_patterns(&raw_rule.allow_patterns, false)?
+        let allow_patterns = compile_patterns(&raw_rule.allow_patterns, true)?
             .into_iter()
-            .map(|(source, _, _)| source)
+            .map(|(source, anchors, _)| (source, anchors))
             .collect();
         let mut requires = Vec::new();
         for group in &raw_rule.requires {
