@@ -201,7 +201,7 @@ impl LiteralMatcher {
 /// typical check, and compiling hundreds of them up front dominated start-up.
 #[derive(Serialize, Deserialize)]
 pub struct Pattern {
-    source: String,
+    source: StoredText,
     pub rule: u32,
     /// The longest match in bytes, when bounded (see [`Anchors::max_len`]).
     pub max_len: Option<usize>,
@@ -239,7 +239,7 @@ pub struct LiteralGate(Box<[GateSet]>);
 /// looked up.
 #[derive(Serialize, Deserialize)]
 struct GateSet {
-    literals: Box<str>,
+    literals: StoredText,
     ends: Box<[u32]>,
     first_characters: LiteralBloom,
 }
@@ -280,7 +280,7 @@ impl GateSet {
             ends.push(literals.len() as u32);
         }
         Some(GateSet {
-            literals: literals.into_boxed_str(),
+            literals: StoredText::new(&literals),
             ends: ends.into_boxed_slice(),
             first_characters,
         })
@@ -288,7 +288,7 @@ impl GateSet {
 
     fn literal(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.literals.as_bytes()[start..self.ends[i] as usize]
+        &self.literals.0[start..self.ends[i] as usize]
     }
 
     fn occurs_in(&self, text: &[u8]) -> bool {
@@ -316,6 +316,45 @@ impl GateSet {
                 .take_while(|literal| literal.starts_with(first))
                 .any(|literal| rest.starts_with(literal))
         })
+    }
+}
+
+/// Text stored as bytes: loading the built-in set skips the UTF-8 check of pattern sources and
+/// term lists, most of which a run never reads (that check was a third of `rules list`'s
+/// instructions). Made from a `&str` only.
+#[derive(Default)]
+struct StoredText(Box<[u8]>);
+
+impl StoredText {
+    fn new(text: &str) -> StoredText {
+        StoredText(text.as_bytes().into())
+    }
+
+    /// The text; `None` only for stored bytes that did not come from [`StoredText::new`].
+    fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(&self.0).ok()
+    }
+}
+
+impl Serialize for StoredText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl de::Visitor<'_> for Bytes {
+            type Value = StoredText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text stored as bytes")
+            }
+            fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<StoredText, E> {
+                Ok(StoredText(bytes.into()))
+            }
+        }
+        deserializer.deserialize_bytes(Bytes)
     }
 }
 
@@ -465,7 +504,7 @@ impl Pattern {
             also,
             gate,
             starts_at_anchor,
-            source,
+            source: StoredText::new(&source),
             rule,
             max_len,
             regex: regex.map_or_else(OnceLock::new, OnceLock::from),
@@ -483,7 +522,7 @@ impl Pattern {
         let input = Input::new(text).range(range).anchored(Anchored::Yes);
         let forward = self
             .forward
-            .get_or_init(|| ForwardDfa::new(&self.source))
+            .get_or_init(|| self.source().and_then(ForwardDfa::new))
             .as_ref();
         if let Some(forward) = forward {
             let found = forward.cache.with(
@@ -498,6 +537,10 @@ impl Pattern {
             .map(|m| m.end())
     }
 
+    fn source(&self) -> Option<&str> {
+        self.source.as_str()
+    }
+
     /// Whether a match may lie in `searched`: once the pattern is compiled a search answers
     /// as fast as the gate would.
     fn may_match_in(&self, searched: &[u8]) -> bool {
@@ -509,7 +552,9 @@ impl Pattern {
 
     fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
-            build_regex(&self.source).expect("every pattern is built once when its pack loads")
+            self.source()
+                .and_then(|source| build_regex(source).ok())
+                .expect("every pattern is built once when its pack loads")
         })
     }
 
@@ -1256,7 +1301,7 @@ mod tests {
                 scope.spawn(|| {
                     for _ in 0..50 {
                         for pattern in &patterns {
-                            let expected: Vec<_> = build_regex(&pattern.source)
+                            let expected: Vec<_> = build_regex(pattern.source().unwrap())
                                 .unwrap()
                                 .find_iter(text)
                                 .map(|m| m.range())
@@ -1499,7 +1544,7 @@ mod tests {
             .flat_map(|v| {
                 v.unanchored
                     .iter()
-                    .map(|&i| v.patterns[i as usize].source.as_str())
+                    .map(|&i| v.patterns[i as usize].source().unwrap())
             })
             .collect();
         assert!(
