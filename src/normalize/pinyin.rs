@@ -2,9 +2,9 @@
 //! for the one character authors mean by it in these drafts.
 
 /// Syllables read as one character when they stand alone next to Chinese text. Only those whose
-/// meaning in such drafts is one character: zhuan (转 or 赚), cai (彩 or 财), du (毒 or 读) and
-/// tou (投 or 透) are not read; nor are wei and xin, whose spellings (wei信, 微xin) the packs keep as
-/// evasive contact words of their own.
+/// meaning in such drafts is one character; zhuan, cai and tou are read by the characters beside
+/// them ([`BY_NEIGHBOURS`]), du (毒 or 读) is not read, nor are wei and xin, whose spellings
+/// (wei信, 微xin) the packs keep as evasive contact words of their own.
 const SYLLABLES: &[(&str, &str)] = &[
     ("chuang", "床"),
     ("fa", "发"),
@@ -19,6 +19,37 @@ const SYLLABLES: &[(&str, &str)] = &[
     ("zhu", "注"),
     ("zui", "最"),
 ];
+
+/// Syllables with more than one meaning in such drafts, read only where a character beside them
+/// settles it: (syllable, character, characters before, characters after). The first row that
+/// fits wins; without one the syllable stays as it is. 稳zhuan不赔 and zhuan钱 are 赚, any other
+/// zhuan beside Chinese (zhuan发, 不zhuan的, 都zhuan起来) is 转; 时时cai and cai票 are 彩, 偏cai
+/// and cai运 are 财; tou拍 is 偷, tou注 is 投.
+const BY_NEIGHBOURS: &[(&str, &str, &str, &str)] = &[
+    ("zhuan", "赚", "稳躺狂净猛爆血白", "钱翻疯爆麻"),
+    ("zhuan", "转", "", ""),
+    ("cai", "彩", "时六合体福竞博", "票金民"),
+    ("cai", "财", "发偏横理招", "运神富源气"),
+    ("tou", "偷", "", "拍窥录"),
+    ("tou", "投", "", "注资币"),
+];
+
+/// The character `syllable` stands for between `before` and `after`, if one does.
+fn reading(syllable: &str, before: Option<char>, after: Option<char>) -> Option<&'static str> {
+    if let Some(&(_, character)) = SYLLABLES.iter().find(|(s, _)| *s == syllable) {
+        return Some(character);
+    }
+    let beside = |chars: &str, c: Option<char>| c.is_some_and(|c| chars.contains(c));
+    BY_NEIGHBOURS
+        .iter()
+        .find(|(s, _, before_chars, after_chars)| {
+            *s == syllable
+                && ((before_chars.is_empty() && after_chars.is_empty())
+                    || beside(before_chars, before)
+                    || beside(after_chars, after))
+        })
+        .map(|&(_, character, _, _)| character)
+}
 
 fn is_chinese(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
@@ -53,7 +84,7 @@ pub fn syllables(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
         if !(before.is_some_and(is_chinese) || after.is_some_and(is_chinese)) {
             continue;
         }
-        if let Some(&(_, character)) = SYLLABLES.iter().find(|(s, _)| *s == &text[start..at]) {
+        if let Some(character) = reading(&text[start..at], before, after) {
             found.push((start..at, character));
         }
     }

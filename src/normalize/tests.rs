@@ -220,6 +220,17 @@ fn pinyin_written_for_a_character() {
     assert_eq!(norm("shua and zhu"), "shua and zhu");
     assert_eq!(norm("Linux补丁"), "linux补丁");
     assert_eq!(norm("加我wei信"), "加我wei信");
+    // A syllable of more than one meaning is read by the characters beside it, or not at all.
+    assert_eq!(norm("倍投下去稳zhuan不赔"), "倍投下去稳赚不赔");
+    assert_eq!(norm("每天zhuan钱"), "每天赚钱");
+    assert_eq!(norm("不zhuan的都不配养狗"), "不转的都不配养狗");
+    assert_eq!(norm("都zhuan起来"), "都转起来");
+    assert_eq!(norm("时时cai、六合cai都能下"), "时时彩、六合彩都能下");
+    assert_eq!(norm("送88元cai金"), "送88元彩金");
+    assert_eq!(norm("必有偏cai进门"), "必有偏财进门");
+    assert_eq!(norm("每晚更新真实tou拍"), "每晚更新真实偷拍");
+    assert_eq!(norm("剧tou了"), "剧tou了");
+    assert_eq!(norm("cai和du"), "cai和du");
     // In the digits view, on top of the plain one.
     assert_eq!(
         normalize("三百个fen丝", View { digits: true }).text,
