@@ -141,22 +141,36 @@ impl Serialize for LiteralMatcher {
 
 impl<'de> Deserialize<'de> for LiteralMatcher {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct AutomatonBytes;
-        impl de::Visitor<'_> for AutomatonBytes {
-            type Value = LiteralMatcher;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a serialized daachorse automaton")
+        from_stored_bytes(deserializer, "a serialized daachorse automaton", |bytes| {
+            match CharwiseDoubleArrayAhoCorasick::deserialize(bytes) {
+                Ok((automaton, [])) => Ok(LiteralMatcher::Chars(automaton)),
+                Ok(_) => Err("trailing bytes after the automaton".to_string()),
+                Err(error) => Err(error.to_string()),
             }
-            fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<LiteralMatcher, E> {
-                match CharwiseDoubleArrayAhoCorasick::deserialize(bytes) {
-                    Ok((automaton, [])) => Ok(LiteralMatcher::Chars(automaton)),
-                    Ok(_) => Err(E::custom("trailing bytes after the automaton")),
-                    Err(error) => Err(E::custom(error)),
-                }
-            }
-        }
-        deserializer.deserialize_bytes(AutomatonBytes)
+        })
     }
+}
+
+/// Reads a value stored with `serialize_bytes`; `read` may refuse the bytes.
+fn from_stored_bytes<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    expecting: &'static str,
+    read: fn(&[u8]) -> Result<T, String>,
+) -> Result<T, D::Error> {
+    struct Bytes<T> {
+        expecting: &'static str,
+        read: fn(&[u8]) -> Result<T, String>,
+    }
+    impl<T> de::Visitor<'_> for Bytes<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<T, E> {
+            (self.read)(bytes).map_err(E::custom)
+        }
+    }
+    deserializer.deserialize_bytes(Bytes { expecting, read })
 }
 
 /// Literal count from which [`LiteralMatcher`] builds with aho-corasick (BENCHMARKS.md): above
@@ -344,17 +358,9 @@ impl Serialize for StoredText {
 
 impl<'de> Deserialize<'de> for StoredText {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Bytes;
-        impl de::Visitor<'_> for Bytes {
-            type Value = StoredText;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("text stored as bytes")
-            }
-            fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<StoredText, E> {
-                Ok(StoredText(bytes.into()))
-            }
-        }
-        deserializer.deserialize_bytes(Bytes)
+        from_stored_bytes(deserializer, "text stored as bytes", |bytes| {
+            Ok(StoredText(bytes.into()))
+        })
     }
 }
 
