@@ -230,6 +230,9 @@ fn pinyin_written_for_a_character() {
     assert_eq!(norm("必有偏cai进门"), "必有偏财进门");
     assert_eq!(norm("每晚更新真实tou拍"), "每晚更新真实偷拍");
     assert_eq!(norm("剧tou了"), "剧tou了");
+    assert_eq!(norm("躺着领分hong"), "躺着领分红");
+    assert_eq!(norm("月底的抽jiang"), "月底的抽奖");
+    assert_eq!(norm("长jiang大桥"), "长jiang大桥");
     assert_eq!(norm("cai和du"), "cai和du");
     // In the digits view, on top of the plain one.
     assert_eq!(
