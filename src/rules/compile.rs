@@ -336,7 +336,6 @@ impl GateSet {
 /// Text stored as bytes: loading the built-in set skips the UTF-8 check of pattern sources and
 /// term lists, most of which a run never reads (that check was a third of `rules list`'s
 /// instructions). Made from a `&str` only.
-#[derive(Default)]
 struct StoredText(Box<[u8]>);
 
 impl StoredText {
