@@ -2,7 +2,7 @@
 //! for the one character authors mean by it in these drafts.
 
 /// Syllables read as one character when they stand alone next to Chinese text. Only those whose
-/// meaning in such drafts is one character; zhuan, cai, tou, hong and jiang are read by the characters beside
+/// meaning in such drafts is one character; the others are read by the characters beside
 /// them ([`BY_NEIGHBOURS`]), du (毒 or 读) is not read, nor are wei and xin, whose spellings
 /// (wei信, 微xin) the packs keep as evasive contact words of their own.
 const SYLLABLES: &[(&str, &str)] = &[
@@ -24,7 +24,8 @@ const SYLLABLES: &[(&str, &str)] = &[
 /// settles it: (syllable, character, characters before, characters after). The first row that
 /// fits wins; without one the syllable stays as it is. 稳zhuan不赔 and zhuan钱 are 赚, any other
 /// zhuan beside Chinese (zhuan发, 不zhuan的, 都zhuan起来) is 转; 时时cai and cai票 are 彩, 偏cai
-/// and cai运 are 财; tou拍 is 偷, tou注 is 投; 分hong and hong包 are 红, 抽jiang is 奖.
+/// and cai运 are 财; tou拍 is 偷, tou注 is 投; 分hong and hong包 are 红, 抽jiang is 奖; 少fu,
+/// fu利, fu务, fu助 are 妇, 福, 服, 辅; 早xie is 早泄; piao客 is 嫖, 一只piao is 票; wai围 is 外.
 const BY_NEIGHBOURS: &[(&str, &str, &str, &str)] = &[
     ("zhuan", "赚", "稳躺狂净猛爆血白", "钱翻疯爆麻"),
     ("zhuan", "转", "", ""),
@@ -34,6 +35,14 @@ const BY_NEIGHBOURS: &[(&str, &str, &str, &str)] = &[
     ("tou", "投", "", "注资币"),
     ("hong", "红", "分领发抢", "包利"),
     ("jiang", "奖", "抽中领得获颁", "品金励券"),
+    ("fu", "妇", "少", "女"),
+    ("fu", "福", "", "利"),
+    ("fu", "服", "", "务"),
+    ("fu", "辅", "", "助"),
+    ("xie", "泄", "早", ""),
+    ("piao", "嫖", "", "娼客"),
+    ("piao", "票", "只支张", ""),
+    ("wai", "外", "", "围挂"),
 ];
 
 /// The character `syllable` stands for between `before` and `after`, if one does.

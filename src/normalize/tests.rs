@@ -233,6 +233,12 @@ fn pinyin_written_for_a_character() {
     assert_eq!(norm("躺着领分hong"), "躺着领分红");
     assert_eq!(norm("月底的抽jiang"), "月底的抽奖");
     assert_eq!(norm("长jiang大桥"), "长jiang大桥");
+    assert_eq!(norm("附近寂寞少fu在线"), "附近寂寞少妇在线");
+    assert_eq!(norm("午夜fu利视频"), "午夜福利视频");
+    assert_eq!(norm("每天盘前给一只piao"), "每天盘前给一只票");
+    assert_eq!(norm("在wai围下了两万"), "在外围下了两万");
+    assert_eq!(norm("彻底跟早xie说再见"), "彻底跟早泄说再见");
+    assert_eq!(norm("去fu州出差"), "去fu州出差");
     assert_eq!(norm("cai和du"), "cai和du");
     // In the digits view, on top of the plain one.
     assert_eq!(
