@@ -68,13 +68,18 @@ class Recipe(NamedTuple):
 # Retrained on sets up to 316 (seventeenth session), the false-advertising, illegal-trading and
 # prohibited-content heads caught more listed phrases on fresh sets (README); the inducement head
 # caught none more on sets 317–322 and stays as trained on sets up to 123.
+# Retrained on sets up to 604 (twenty-ninth session), the false-advertising and prohibited-content
+# heads caught more listed phrases on sets 605-616, which they never saw (README); the
+# illegal-trading head flagged a pass example at .998 (躺着也能月入三万？…) and the inducement head
+# missed one of its rule's flag examples, so both stay as they were.
 FIRST = Recipe(123, "cd026b64fab139c1b49fba5dab9ee6980a3355ae", 10.0)
 RETRAINED = Recipe(316, "2128f522b6af1ea175a0f0ff217cf09e41c07f72", 40.0)
+SECOND_RETRAIN = Recipe(604, "08dc4f57524802249d21176a26f0be7189759f89", 40.0)
 HEADS = {
     "inducement": FIRST,
-    "false_advertising": RETRAINED,
+    "false_advertising": SECOND_RETRAIN,
     "illegal_trading": RETRAINED,
-    "prohibited_content": RETRAINED,
+    "prohibited_content": SECOND_RETRAIN,
 }
 
 
