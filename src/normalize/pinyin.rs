@@ -3,8 +3,8 @@
 
 /// Syllables read as one character when they stand alone next to Chinese text. Only those whose
 /// meaning in such drafts is one character; the others are read by the characters beside
-/// them ([`BY_NEIGHBOURS`]), du (毒 or 读) is not read, nor are wei and xin, whose spellings
-/// (wei信, 微xin) the packs keep as evasive contact words of their own.
+/// them ([`BY_NEIGHBOURS`]), and wei and xin are not read: the packs keep their spellings
+/// (wei信, 微xin) as evasive contact words of their own.
 const SYLLABLES: &[(&str, &str)] = &[
     ("chuang", "床"),
     ("fa", "发"),
@@ -25,7 +25,8 @@ const SYLLABLES: &[(&str, &str)] = &[
 /// fits wins; without one the syllable stays as it is. 稳zhuan不赔 and zhuan钱 are 赚, any other
 /// zhuan beside Chinese (zhuan发, 不zhuan的, 都zhuan起来) is 转; 时时cai and cai票 are 彩, 偏cai
 /// and cai运 are 财; tou拍 is 偷, tou注 is 投; 分hong and hong包 are 红, 抽jiang is 奖; 少fu,
-/// fu利, fu务, fu助 are 妇, 福, 服, 辅; 早xie is 早泄; piao客 is 嫖, 一只piao is 票; wai围 is 外.
+/// fu利, fu务, fu助 are 妇, 福, 服, 辅; 早xie is 早泄; piao客 is 嫖, 一只piao is 票; wai围 is 外;
+/// 吸du and du品 are 毒 (other du may be 读); 小jie is 小姐; 亚pan and pan口 are 盘.
 const BY_NEIGHBOURS: &[(&str, &str, &str, &str)] = &[
     ("zhuan", "赚", "稳躺狂净猛爆血白", "钱翻疯爆麻"),
     ("zhuan", "转", "", ""),
@@ -43,6 +44,9 @@ const BY_NEIGHBOURS: &[(&str, &str, &str, &str)] = &[
     ("piao", "嫖", "", "娼客"),
     ("piao", "票", "只支张", ""),
     ("wai", "外", "", "围挂"),
+    ("du", "毒", "吸贩制涉", "品贩瘾枭"),
+    ("jie", "姐", "小", ""),
+    ("pan", "盘", "亚操", "口"),
 ];
 
 /// The character `syllable` stands for between `before` and `after`, if one does.

@@ -240,6 +240,12 @@ fn pinyin_written_for_a_character() {
     assert_eq!(norm("彻底跟早xie说再见"), "彻底跟早泄说再见");
     assert_eq!(norm("去fu州出差"), "去fu州出差");
     assert_eq!(norm("cai和du"), "cai和du");
+    assert_eq!(norm("她私底下已经吸du好多年"), "她私底下已经吸毒好多年");
+    assert_eq!(norm("每天du书一小时"), "每天du书一小时");
+    assert_eq!(norm("小jie姐上门服务"), "小姐姐上门服务");
+    assert_eq!(norm("jie下来"), "jie下来");
+    assert_eq!(norm("亚pan让一球半"), "亚盘让一球半");
+    assert_eq!(norm("pan点一下库存"), "pan点一下库存");
     // In the digits view, on top of the plain one.
     assert_eq!(
         normalize("三百个fen丝", View { digits: true }).text,
