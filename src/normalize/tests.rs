@@ -246,6 +246,8 @@ fn pinyin_written_for_a_character() {
     assert_eq!(norm("jie下来"), "jie下来");
     assert_eq!(norm("亚pan让一球半"), "亚盘让一球半");
     assert_eq!(norm("pan点一下库存"), "pan点一下库存");
+    assert_eq!(norm("露dian的截图"), "露点的截图");
+    assert_eq!(norm("dian一下"), "dian一下");
     // In the digits view, on top of the plain one.
     assert_eq!(
         normalize("三百个fen丝", View { digits: true }).text,
