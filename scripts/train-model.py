@@ -72,13 +72,17 @@ class Recipe(NamedTuple):
 # heads caught more listed phrases on sets 605-616, which they never saw (README); the
 # illegal-trading head flagged a pass example at .998 (躺着也能月入三万？…) and the inducement head
 # missed one of its rule's flag examples, so both stay as they were.
+# Retrained on sets up to 616 with pass weight 80 (thirtieth session), the illegal-trading head
+# scores that pass example .65 and found 5 listed phrases more on the 24 sets 617-640, which it
+# never saw (README); at weight 40 it still flagged the example (.87), and so did a head trained
+# on sets up to 628 at weight 80. It was trained with the code of its `packs_at` commit.
 FIRST = Recipe(123, "cd026b64fab139c1b49fba5dab9ee6980a3355ae", 10.0)
-RETRAINED = Recipe(316, "2128f522b6af1ea175a0f0ff217cf09e41c07f72", 40.0)
 SECOND_RETRAIN = Recipe(604, "08dc4f57524802249d21176a26f0be7189759f89", 40.0)
+THIRD_RETRAIN = Recipe(616, "c2020efbc63c56607b3b75710113df20f20b5a9d", 80.0)
 HEADS = {
     "inducement": FIRST,
     "false_advertising": SECOND_RETRAIN,
-    "illegal_trading": RETRAINED,
+    "illegal_trading": THIRD_RETRAIN,
     "prohibited_content": SECOND_RETRAIN,
 }
 
