@@ -9,7 +9,8 @@
 //!   character, so 全-网-最-低-价 and 加 V 信 match — Latin words and numbers keep theirs;
 //! - circled and parenthesised numerals → digits, and in the `digits` view Chinese numerals too;
 //! - circled, parenthesised and squared Latin letters, and the Roman numerals Ⅴ Ⅹ, → letters;
-//! - a pinyin syllable written for a character next to Chinese text (代shua, 下zhu) → that character.
+//! - a pinyin syllable written for a character next to Chinese text (代shua, 下zhu, 吸dú) → that
+//!   character, its tone marks dropped first.
 //!
 //! The map is a list of runs, not a table per byte: a run of copied text maps linearly, a
 //! replaced character or phrase maps as a whole.
@@ -229,7 +230,8 @@ fn is_wide(c: char) -> bool {
 
 /// Width and case folding of one character, plus ➕, circled numerals, enclosed letters, the
 /// Roman numerals that stand for v and x, the thumbs-up written for 赞 (集满38个👍), and 蕞,
-/// a rare character drafts write for 最 (全网蕞低);
+/// a rare character drafts write for 最 (全网蕞低), and the tone-marked vowels of pinyin
+/// (吸dú, fěn丝), so that the syllable is read as if written without its tone;
 /// `None` when the character stays as it is.
 fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
     let folded = match c {
@@ -246,6 +248,11 @@ fn fold_char(c: char, buf: &mut [u8; 8]) -> Option<&str> {
         // left alone: Ⅱ型, 第Ⅲ期 are numbers.
         'Ⅴ' | 'ⅴ' => 'v',
         'Ⅹ' | 'ⅹ' => 'x',
+        'ā' | 'á' | 'ǎ' | 'à' => 'a',
+        'ē' | 'é' | 'ě' | 'è' => 'e',
+        'ī' | 'í' | 'ǐ' | 'ì' => 'i',
+        'ō' | 'ó' | 'ǒ' | 'ò' => 'o',
+        'ū' | 'ú' | 'ǔ' | 'ù' => 'u',
         _ => match enclosed_letter(c) {
             Some(letter) => letter,
             None => return numerals::circled(c),

@@ -247,6 +247,10 @@ fn pinyin_written_for_a_character() {
     assert_eq!(norm("亚pan让一球半"), "亚盘让一球半");
     assert_eq!(norm("pan点一下库存"), "pan点一下库存");
     assert_eq!(norm("露dian的截图"), "露点的截图");
+    // Tone marks are dropped before a syllable is read.
+    assert_eq!(norm("L某吸dú已经五六年了"), "l某吸毒已经五六年了");
+    assert_eq!(norm("真人fěn丝"), "真人粉丝");
+    assert_eq!(behind("真人fěn丝", View::default(), "粉"), "fěn");
     assert_eq!(norm("dian一下"), "dian一下");
     // In the digits view, on top of the plain one.
     assert_eq!(
