@@ -23,6 +23,9 @@ fn width_and_case() {
     assert_eq!(norm("集满38个👍领课"), "集满38个赞领课");
     assert_eq!(behind("集满38个👍领课", View::default(), "个赞"), "个👍");
     assert_eq!(norm("全网蕞低"), "全网最低");
+    assert_eq!(norm("到期保夲保息"), "到期保本保息");
+    assert_eq!(norm("一周廋8斤"), "一周瘦8斤");
+    assert_eq!(behind("到期保夲保息", View::default(), "保本"), "保夲");
 }
 
 #[test]
