@@ -26,7 +26,8 @@ const SYLLABLES: &[(&str, &str)] = &[
 /// zhuan beside Chinese (zhuan发, 不zhuan的, 都zhuan起来) is 转; 时时cai and cai票 are 彩, 偏cai
 /// and cai运 are 财; tou拍 is 偷, tou注 is 投; 分hong and hong包 are 红, 抽jiang is 奖; 少fu,
 /// fu利, fu务, fu助 are 妇, 福, 服, 辅; 早xie is 早泄; piao客 is 嫖, 一只piao is 票; wai围 is 外;
-/// 吸du and du品 are 毒 (other du may be 读); 小jie is 小姐; 亚pan and pan口 are 盘; 露dian is 点.
+/// 吸du and du品 are 毒 (other du may be 读); 小jie is 小姐; 亚pan and pan口 are 盘; 露dian is 点;
+/// 血tang and tang尿病 are 糖.
 const BY_NEIGHBOURS: &[(&str, &str, &str, &str)] = &[
     ("zhuan", "赚", "稳躺狂净猛爆血白", "钱翻疯爆麻"),
     ("zhuan", "转", "", ""),
@@ -48,6 +49,7 @@ const BY_NEIGHBOURS: &[(&str, &str, &str, &str)] = &[
     ("jie", "姐", "小", ""),
     ("pan", "盘", "亚操", "口"),
     ("dian", "点", "露", ""),
+    ("tang", "糖", "血白红冰蔗果", "尿分"),
 ];
 
 /// The character `syllable` stands for between `before` and `after`, if one does.

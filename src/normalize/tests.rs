@@ -250,6 +250,9 @@ fn pinyin_written_for_a_character() {
     assert_eq!(norm("亚pan让一球半"), "亚盘让一球半");
     assert_eq!(norm("pan点一下库存"), "pan点一下库存");
     assert_eq!(norm("露dian的截图"), "露点的截图");
+    assert_eq!(norm("餐后血tang两周就降"), "餐后血糖两周就降");
+    assert_eq!(norm("tang尿病人"), "糖尿病人");
+    assert_eq!(norm("唐tang正正"), "唐tang正正");
     // Tone marks are dropped before a syllable is read.
     assert_eq!(norm("L某吸dú已经五六年了"), "l某吸毒已经五六年了");
     assert_eq!(norm("真人fěn丝"), "真人粉丝");
