@@ -9,6 +9,7 @@
 //!   character, so 全-网-最-低-价 and 加 V 信 match — Latin words and numbers keep theirs;
 //! - circled and parenthesised numerals → digits, and in the `digits` view Chinese numerals too;
 //! - circled, parenthesised and squared Latin letters, and the Roman numerals Ⅴ Ⅹ, → letters;
+//! - a few rare look-alikes → the characters they imitate (全网蕞低, 保夲保息);
 //! - a pinyin syllable written for a character next to Chinese text (代shua, 下zhu, 吸dú) → that
 //!   character, its tone marks dropped first.
 //!
